@@ -1,0 +1,3 @@
+export * from './messages.js'
+export * from './awareness.js'
+export * from './sync.js'

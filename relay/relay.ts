@@ -1,0 +1,223 @@
+/**
+ * The relay's rooms and sessions: loading rooms from the store, admitting sessions into them,
+ * unloading idle rooms, and the periodic sweep (token expiry, keepalives, dead peers).
+ */
+import * as Y from 'yjs'
+import type { WebSocket } from 'ws'
+import type { RoomScope } from '../auth/claims.js'
+import { KEEPALIVE_FRAME } from '../protocol/messages.js'
+import { CloseCode } from './close-codes.js'
+import type { RelayConfig } from './config.js'
+import type { Logger } from './logger.js'
+import type { RelayCounters } from './metrics.js'
+import { InboundRateLimiter, type RateLimits } from './rate-limit.js'
+import { Room, type RoomHooks } from './room.js'
+import { Session, type SessionIdentity } from './session.js'
+import type { DocumentStore } from './storage.js'
+
+const SWEEP_INTERVAL_MS = 1000
+/** Sweeps between keepalive checks: a session is never left without a frame for over 10 s. */
+const KEEPALIVE_EVERY_SWEEPS = 5
+
+export class Relay {
+  readonly rooms = new Map<string, Room>()
+  readonly sessions = new Set<Session>()
+  private readonly loading = new Map<string, Promise<Room>>()
+  private readonly unloading = new Map<string, Promise<void>>()
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
+  private readonly compacting = new Set<string>()
+  private readonly rateLimits: RateLimits
+  private readonly sweepTimer: NodeJS.Timeout
+  private sweeps = 0
+  private lastPingAt = Date.now()
+  private stopping = false
+
+  constructor(
+    private readonly config: RelayConfig,
+    private readonly store: DocumentStore,
+    readonly counters: RelayCounters,
+    private readonly log: Logger,
+  ) {
+    this.rateLimits = {
+      framesPerSecond: config.rateFramesPerSecond,
+      framesBurst: config.rateFramesBurst,
+      bytesPerSecond: config.rateBytesPerSecond,
+      bytesBurst: config.rateBytesBurst,
+    }
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS)
+    this.sweepTimer.unref()
+  }
+
+  /** Returns the loaded room, loading it from the store first if needed. */
+  async openRoom(name: string): Promise<Room> {
+    const timer = this.unloadTimers.get(name)
+    if (timer) {
+      clearTimeout(timer)
+      this.unloadTimers.delete(name)
+    }
+    const unloading = this.unloading.get(name)
+    if (unloading) await unloading
+    const loaded = this.rooms.get(name)
+    if (loaded) return loaded
+    let pending = this.loading.get(name)
+    if (!pending) {
+      pending = this.loadRoom(name).finally(() => this.loading.delete(name))
+      this.loading.set(name, pending)
+    }
+    return pending
+  }
+
+  private async loadRoom(name: string): Promise<Room> {
+    const updates = await this.store.load(name)
+    const hooks: RoomHooks = {
+      persist: (room, update) => this.persist(room, update),
+      emptied: (room) => this.scheduleUnload(room),
+    }
+    const room = new Room(
+      name,
+      this.config.maxAwarenessClientsPerSession,
+      this.config.maxAwarenessFrameBytes,
+      this.counters,
+      hooks,
+      this.log,
+    )
+    room.restore(updates)
+    this.rooms.set(name, room)
+    this.log.debug({ room: name, storedUpdates: updates.length }, 'room loaded')
+    return room
+  }
+
+  /** Admits an upgraded socket into a room it was verified for. */
+  attach(ws: WebSocket, room: Room, identity: SessionIdentity): Session | null {
+    if (this.rooms.get(room.name) !== room || this.stopping) {
+      ws.close(CloseCode.goingAway, 'room is reloading: reconnect')
+      return null
+    }
+    const session = new Session(
+      ws,
+      room.name,
+      identity,
+      new InboundRateLimiter(this.rateLimits),
+      this.counters,
+      this.config.sendHighWaterBytes,
+    )
+    this.sessions.add(session)
+    this.counters.sessionsOpened++
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(session, room, data, isBinary))
+    ws.on('pong', () => {
+      session.answeredPing = true
+    })
+    ws.on('error', (error) => this.log.debug({ room: room.name, sub: session.sub, err: error.message }, 'socket error'))
+    ws.on('close', () => {
+      session.closed = true
+      this.sessions.delete(session)
+      room.leave(session)
+    })
+    room.join(session)
+    return session
+  }
+
+  private receive(session: Session, room: Room, data: Buffer, isBinary: boolean): void {
+    if (session.closed) return
+    this.counters.framesIn++
+    this.counters.bytesIn += data.length
+    if (!isBinary) {
+      session.close(CloseCode.unsupportedData, 'the protocol is binary: text frames are not accepted')
+      return
+    }
+    const pauseMs = session.limiter.take(data.length)
+    room.receive(session, data)
+    if (pauseMs > 0) {
+      // Slow the sender down instead of dropping its writes: stop reading its socket for a while.
+      this.counters.rateLimitPauses++
+      session.ws.pause()
+      setTimeout(() => {
+        if (!session.closed) session.ws.resume()
+      }, pauseMs)
+    }
+  }
+
+  /** Changes a live session's scope in place; a new writer is asked for its state. */
+  setSessionScope(session: Session, scope: RoomScope): void {
+    if (!session.setScope(scope)) return
+    const room = this.rooms.get(session.room)
+    if (scope === 'write') room?.requestState(session)
+  }
+
+  private persist(room: Room, update: Uint8Array): void {
+    const wantsCompaction = this.store.append(room.name, update)
+    if (wantsCompaction && !this.compacting.has(room.name)) {
+      this.compacting.add(room.name)
+      this.store
+        .compact(room.name, () => Y.encodeStateAsUpdate(room.doc))
+        .catch((error: Error) => this.log.error({ room: room.name, err: error.message }, 'compaction failed'))
+        .finally(() => this.compacting.delete(room.name))
+    }
+  }
+
+  private scheduleUnload(room: Room): void {
+    if (this.stopping) return
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(room.name)
+      if (room.sessions.size > 0 || this.rooms.get(room.name) !== room) return
+      const unloading = this.unloadRoom(room).finally(() => this.unloading.delete(room.name))
+      this.unloading.set(room.name, unloading)
+    }, this.config.roomIdleUnloadMs)
+    timer.unref()
+    this.unloadTimers.set(room.name, timer)
+  }
+
+  private async unloadRoom(room: Room): Promise<void> {
+    this.rooms.delete(room.name)
+    try {
+      await this.store.compact(room.name, () => Y.encodeStateAsUpdate(room.doc))
+      await this.store.release(room.name)
+    } catch (error) {
+      this.log.error({ room: room.name, err: (error as Error).message }, 'saving an idle room failed')
+    }
+    room.doc.destroy()
+    this.log.debug({ room: room.name }, 'room unloaded')
+  }
+
+  private sweep(): void {
+    const now = Date.now()
+    this.sweeps++
+    const keepalive = this.sweeps % KEEPALIVE_EVERY_SWEEPS === 0
+    const ping = now - this.lastPingAt >= this.config.pingIntervalMs
+    if (ping) this.lastPingAt = now
+    for (const session of this.sessions) {
+      if (session.closed) continue
+      if (session.expiresAtMs !== undefined && now >= session.expiresAtMs) {
+        session.close(CloseCode.unauthorized, 'token expired')
+        continue
+      }
+      if (keepalive) {
+        if (!session.sentSinceSweep) session.send(KEEPALIVE_FRAME)
+        session.sentSinceSweep = false
+      }
+      if (ping) {
+        if (!session.answeredPing) {
+          session.closed = true
+          session.ws.terminate()
+          continue
+        }
+        session.answeredPing = false
+        session.ws.ping()
+      }
+    }
+  }
+
+  /** Closes every session, saves every room, closes the store. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    clearInterval(this.sweepTimer)
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer)
+    this.unloadTimers.clear()
+    for (const session of this.sessions) session.close(CloseCode.goingAway, 'server shutting down')
+    await Promise.all(this.unloading.values())
+    await Promise.all([...this.loading.values()].map((pending) => pending.catch(() => undefined)))
+    for (const room of [...this.rooms.values()]) await this.unloadRoom(room)
+    await this.store.close()
+    for (const session of this.sessions) session.ws.terminate()
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The awareness states of one room, and who owns which client id. A session may only set or
+ * remove states for client ids it introduced itself.
+ */
+import {
+  encodeAwarenessEntries,
+  readAwarenessFrame,
+  REMOVED_STATE,
+  type AwarenessEntry,
+} from '../protocol/awareness.js'
+import type { Session } from './session.js'
+
+interface OwnedState {
+  owner: Session
+  clock: number
+  state: string
+}
+
+export type AwarenessVerdict = 'accept' | 'malformed' | 'foreign-client' | 'too-many-clients'
+
+export class RoomAwareness {
+  private readonly states = new Map<number, OwnedState>()
+  /** Ids claimed by a session, including ones whose state it has removed (it may set them again). */
+  private readonly owners = new Map<number, Session>()
+
+  constructor(private readonly maxClientsPerSession: number) {}
+
+  get size(): number {
+    return this.states.size
+  }
+
+  /**
+   * Checks an awareness frame from `session` and, if every entry concerns ids the session owns or
+   * may claim, records it. The caller forwards the original frame only on 'accept'.
+   */
+  apply(session: Session, frame: Uint8Array): AwarenessVerdict {
+    let entries: AwarenessEntry[]
+    try {
+      entries = readAwarenessFrame(frame)
+    } catch {
+      return 'malformed'
+    }
+    let newIds = 0
+    for (const entry of entries) {
+      const owner = this.owners.get(entry.clientId)
+      if (owner === undefined) newIds++
+      else if (owner !== session) return 'foreign-client'
+    }
+    const owned = session.awarenessIds?.size ?? 0
+    if (newIds > 0 && owned + newIds > this.maxClientsPerSession) return 'too-many-clients'
+    for (const entry of entries) this.record(session, entry)
+    return 'accept'
+  }
+
+  private record(session: Session, entry: AwarenessEntry): void {
+    if (!this.owners.has(entry.clientId)) {
+      this.owners.set(entry.clientId, session)
+      ;(session.awarenessIds ??= new Set()).add(entry.clientId)
+    }
+    const current = this.states.get(entry.clientId)
+    if (current && current.clock > entry.clock) return
+    if (entry.state === REMOVED_STATE) {
+      this.states.delete(entry.clientId)
+    } else {
+      this.states.set(entry.clientId, { owner: session, clock: entry.clock, state: entry.state })
+    }
+  }
+
+  /** All live states as one frame, for a joining session or a query; null when there are none. */
+  snapshotFrame(): Uint8Array | null {
+    if (this.states.size === 0) return null
+    const entries: AwarenessEntry[] = []
+    for (const [clientId, { clock, state }] of this.states) entries.push({ clientId, clock, state })
+    return encodeAwarenessEntries(entries)
+  }
+
+  /** Forgets a leaving session's ids; returns the frame that removes its states, or null. */
+  removeSession(session: Session): Uint8Array | null {
+    if (!session.awarenessIds) return null
+    const removals: AwarenessEntry[] = []
+    for (const clientId of session.awarenessIds) {
+      this.owners.delete(clientId)
+      const current = this.states.get(clientId)
+      if (!current) continue
+      this.states.delete(clientId)
+      removals.push({ clientId, clock: current.clock + 1, state: REMOVED_STATE })
+    }
+    return removals.length > 0 ? encodeAwarenessEntries(removals) : null
+  }
+}

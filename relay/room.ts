@@ -1,0 +1,176 @@
+/** One room: its document, its sessions, and what a frame from a session does to them. */
+import * as Y from 'yjs'
+import {
+  classifyFrame,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from '../protocol/messages.js'
+import { readSyncPayload } from '../protocol/sync.js'
+import type { Logger } from './logger.js'
+import type { RelayCounters } from './metrics.js'
+import { RoomAwareness } from './room-awareness.js'
+import type { Session } from './session.js'
+
+export interface RoomHooks {
+  /** An update was applied to the document; the store records it. */
+  persist(room: Room, update: Uint8Array): void
+  /** The last session left. */
+  emptied(room: Room): void
+}
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true })
+  readonly sessions = new Set<Session>()
+  private readonly awareness: RoomAwareness
+
+  constructor(
+    readonly name: string,
+    maxAwarenessClientsPerSession: number,
+    private readonly maxAwarenessFrameBytes: number,
+    private readonly counters: RelayCounters,
+    private readonly hooks: RoomHooks,
+    private readonly log: Logger,
+  ) {
+    this.awareness = new RoomAwareness(maxAwarenessClientsPerSession)
+  }
+
+  /** Applies stored history when the room is loaded. */
+  restore(updates: Uint8Array[]): void {
+    Y.transact(this.doc, () => {
+      for (const update of updates) Y.applyUpdate(this.doc, update)
+    })
+  }
+
+  join(session: Session): void {
+    this.sessions.add(session)
+    // A writer is asked for what it has that the room lacks; a reader's changes would be refused
+    // anyway, so it is not asked. Either way the client's own step 1 gets it the whole document.
+    if (session.canWrite) session.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    const states = this.awareness.snapshotFrame()
+    if (states) session.send(states)
+  }
+
+  leave(session: Session): void {
+    if (!this.sessions.delete(session)) return
+    const removal = this.awareness.removeSession(session)
+    if (removal) this.broadcast(removal, null)
+    if (this.sessions.size === 0) this.hooks.emptied(this)
+  }
+
+  /** A read-only session became a writer: ask it for what it holds so its state flows in. */
+  requestState(session: Session): void {
+    session.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+  }
+
+  receive(session: Session, frame: Buffer): void {
+    const kind = classifyFrame(frame)
+    switch (kind) {
+      case 'sync-update':
+      case 'sync-step2':
+        if (!session.canWrite) {
+          session.refuseWrite()
+          return
+        }
+        if (kind === 'sync-update') this.applyUpdate(session, frame)
+        else this.applyStep2(session, frame)
+        return
+      case 'sync-step1':
+        this.answerStep1(session, frame)
+        return
+      case 'awareness':
+        this.receiveAwareness(session, frame)
+        return
+      case 'query-awareness': {
+        const states = this.awareness.snapshotFrame()
+        if (states) session.send(states)
+        return
+      }
+      case 'auth':
+        // Clients have nothing to say in the auth sub-protocol; ignore rather than punish.
+        return
+      case 'malformed':
+      case 'unknown':
+        this.counters.malformedFrames++
+        return
+    }
+  }
+
+  /** Sends `frame` to every session of the room but `except`; the same bytes go to each. */
+  broadcast(frame: Uint8Array, except: Session | null): void {
+    for (const receiver of this.sessions) {
+      if (receiver !== except) receiver.send(frame)
+    }
+  }
+
+  private applyUpdate(session: Session, frame: Buffer): void {
+    let update: Uint8Array
+    try {
+      update = readSyncPayload(frame)
+      Y.applyUpdate(this.doc, update, session)
+    } catch (error) {
+      this.rejectUpdate(session, error)
+      return
+    }
+    this.hooks.persist(this, update)
+    this.broadcast(frame, session)
+  }
+
+  /**
+   * A sync step 2 usually repeats much of what the room has (a reconnecting client sends its
+   * whole document), so only what it actually changed is forwarded, as an ordinary update.
+   */
+  private applyStep2(session: Session, frame: Buffer): void {
+    let update: Uint8Array
+    let effective: Uint8Array | null = null
+    const capture = (changes: Uint8Array) => {
+      effective = changes
+    }
+    this.doc.on('update', capture)
+    try {
+      update = readSyncPayload(frame)
+      Y.applyUpdate(this.doc, update, session)
+    } catch (error) {
+      this.rejectUpdate(session, error)
+      return
+    } finally {
+      this.doc.off('update', capture)
+    }
+    if (effective === null) return
+    this.hooks.persist(this, effective)
+    this.broadcast(encodeSyncUpdate(effective), session)
+  }
+
+  private rejectUpdate(session: Session, error: unknown): void {
+    this.counters.failedUpdates++
+    this.log.warn({ room: this.name, sub: session.sub, err: (error as Error).message }, 'update failed to apply; not forwarded')
+  }
+
+  private answerStep1(session: Session, frame: Buffer): void {
+    let stateVector: Uint8Array
+    let missing: Uint8Array
+    try {
+      stateVector = readSyncPayload(frame)
+      missing = Y.encodeStateAsUpdate(this.doc, stateVector)
+    } catch {
+      this.counters.malformedFrames++
+      return
+    }
+    session.send(encodeSyncStep2(missing))
+  }
+
+  private receiveAwareness(session: Session, frame: Buffer): void {
+    if (frame.length > this.maxAwarenessFrameBytes) {
+      this.counters.awarenessDropped++
+      return
+    }
+    const verdict = this.awareness.apply(session, frame)
+    if (verdict !== 'accept') {
+      if (verdict === 'malformed') this.counters.malformedFrames++
+      else this.counters.awarenessDropped++
+      return
+    }
+    // Echoed to the sender too, as the reference server does: it doubles as a keepalive.
+    this.broadcast(frame, null)
+  }
+}
