@@ -31,6 +31,8 @@ export interface RelayConfig {
   compactAfterBytes: number
   /** ws ping interval; a peer that has not answered the previous ping is dropped. */
   pingIntervalMs: number
+  /** A session that was sent nothing for this long gets an empty awareness frame (y-websocket reconnects after 30 s of silence). */
+  keepaliveIntervalMs: number
   logLevel: string
 }
 
@@ -53,6 +55,7 @@ export const DEFAULTS: RelayConfig = {
   roomIdleUnloadMs: 30_000,
   compactAfterBytes: 4 * 1024 * 1024,
   pingIntervalMs: 30_000,
+  keepaliveIntervalMs: 5_000,
   logLevel: 'info',
 }
 
@@ -82,6 +85,7 @@ export const SETTINGS: ReadonlyArray<{ key: keyof RelayConfig; env: string; flag
   { key: 'roomIdleUnloadMs', env: 'LECTERN_ROOM_IDLE_UNLOAD', flag: 'room-idle-unload', kind: 'duration-ms' },
   { key: 'compactAfterBytes', env: 'LECTERN_COMPACT_AFTER_BYTES', flag: 'compact-after-bytes', kind: 'int' },
   { key: 'pingIntervalMs', env: 'LECTERN_PING_INTERVAL', flag: 'ping-interval', kind: 'duration-ms' },
+  { key: 'keepaliveIntervalMs', env: 'LECTERN_KEEPALIVE_INTERVAL', flag: 'keepalive-interval', kind: 'duration-ms' },
   { key: 'logLevel', env: 'LECTERN_LOG_LEVEL', flag: 'log-level', kind: 'string' },
 ]
 

@@ -16,8 +16,6 @@ import { Session, type SessionIdentity } from './session.js'
 import type { DocumentStore } from './storage.js'
 
 const SWEEP_INTERVAL_MS = 1000
-/** Sweeps between keepalive checks: a session is never left without a frame for over 10 s. */
-const KEEPALIVE_EVERY_SWEEPS = 5
 
 export class Relay {
   readonly rooms = new Map<string, Room>()
@@ -28,8 +26,8 @@ export class Relay {
   private readonly compacting = new Set<string>()
   private readonly rateLimits: RateLimits
   private readonly sweepTimer: NodeJS.Timeout
-  private sweeps = 0
   private lastPingAt = Date.now()
+  private lastKeepaliveAt = Date.now()
   private stopping = false
 
   constructor(
@@ -44,7 +42,8 @@ export class Relay {
       bytesPerSecond: config.rateBytesPerSecond,
       bytesBurst: config.rateBytesBurst,
     }
-    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS)
+    // Fast enough for the keepalive: a session is never quiet for more than two keepalive intervals.
+    this.sweepTimer = setInterval(() => this.sweep(), Math.min(SWEEP_INTERVAL_MS, config.keepaliveIntervalMs))
     this.sweepTimer.unref()
   }
 
@@ -181,8 +180,8 @@ export class Relay {
 
   private sweep(): void {
     const now = Date.now()
-    this.sweeps++
-    const keepalive = this.sweeps % KEEPALIVE_EVERY_SWEEPS === 0
+    const keepalive = now - this.lastKeepaliveAt >= this.config.keepaliveIntervalMs
+    if (keepalive) this.lastKeepaliveAt = now
     const ping = now - this.lastPingAt >= this.config.pingIntervalMs
     if (ping) this.lastPingAt = now
     for (const session of this.sessions) {
