@@ -75,7 +75,8 @@ export function connectClient(
   token: string,
   doc: Y.Doc = new Y.Doc(),
 ): TestClient {
-  const options = { params: { token }, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket }
+  // disableBc: providers in one process would otherwise sync over BroadcastChannel, around the relay.
+  const options = { params: { token }, disableBc: true, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket }
   const provider =
     version === 'v1' ? new ProviderV1(url, room, doc, options) : new ProviderV3(url, room, doc, options)
   return {
