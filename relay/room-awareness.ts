@@ -16,7 +16,19 @@ interface OwnedState {
   state: string
 }
 
-export type AwarenessVerdict = 'accept' | 'malformed' | 'foreign-client' | 'too-many-clients'
+/**
+ * What to do with an awareness frame:
+ * - forward: relay the original bytes;
+ * - forward-subset: relay `frame` (re-encoded without entries that were only echoes);
+ * - ignore: nothing new (y-websocket clients re-send every awareness change they receive, so
+ *   echoes of other clients' states are normal traffic, not an attack);
+ * - malformed, foreign-client, too-many-clients: dropped and counted.
+ */
+export type AwarenessVerdict =
+  | { action: 'forward' }
+  | { action: 'forward-subset'; frame: Uint8Array }
+  | { action: 'ignore' }
+  | { action: 'malformed' | 'foreign-client' | 'too-many-clients' }
 
 export class RoomAwareness {
   private readonly states = new Map<number, OwnedState>()
@@ -30,26 +42,44 @@ export class RoomAwareness {
   }
 
   /**
-   * Checks an awareness frame from `session` and, if every entry concerns ids the session owns or
-   * may claim, records it. The caller forwards the original frame only on 'accept'.
+   * Checks an awareness frame from `session`: it may set or remove states only for client ids it
+   * owns or may claim. Anything newer than what the room knows about another session's id is a
+   * spoof, and the whole frame is dropped.
    */
   apply(session: Session, frame: Uint8Array): AwarenessVerdict {
     let entries: AwarenessEntry[]
     try {
       entries = readAwarenessFrame(frame)
     } catch {
-      return 'malformed'
+      return { action: 'malformed' }
     }
+    const own: AwarenessEntry[] = []
     let newIds = 0
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId)
-      if (owner === undefined) newIds++
-      else if (owner !== session) return 'foreign-client'
+      if (owner === session) {
+        own.push(entry)
+      } else if (owner !== undefined) {
+        if (!this.isEcho(entry)) return { action: 'foreign-client' }
+      } else if (entry.state !== REMOVED_STATE) {
+        // Removing a state nobody owns changes nothing and claims nothing.
+        newIds++
+        own.push(entry)
+      }
     }
     const owned = session.awarenessIds?.size ?? 0
-    if (newIds > 0 && owned + newIds > this.maxClientsPerSession) return 'too-many-clients'
-    for (const entry of entries) this.record(session, entry)
-    return 'accept'
+    if (newIds > 0 && owned + newIds > this.maxClientsPerSession) return { action: 'too-many-clients' }
+    for (const entry of own) this.record(session, entry)
+    if (own.length === entries.length) return { action: 'forward' }
+    if (own.length === 0) return { action: 'ignore' }
+    return { action: 'forward-subset', frame: encodeAwarenessEntries(own) }
+  }
+
+  /** An entry about another session's id that is no newer than what the room has: a re-send. */
+  private isEcho(entry: AwarenessEntry): boolean {
+    const current = this.states.get(entry.clientId)
+    if (current === undefined) return entry.state === REMOVED_STATE
+    return entry.clock < current.clock || (entry.clock === current.clock && entry.state === current.state)
   }
 
   private record(session: Session, entry: AwarenessEntry): void {

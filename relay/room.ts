@@ -165,12 +165,23 @@ export class Room {
       return
     }
     const verdict = this.awareness.apply(session, frame)
-    if (verdict !== 'accept') {
-      if (verdict === 'malformed') this.counters.malformedFrames++
-      else this.counters.awarenessDropped++
-      return
+    switch (verdict.action) {
+      case 'forward':
+        // Echoed to the sender too, as the reference server does: it doubles as a keepalive.
+        this.broadcast(frame, null)
+        return
+      case 'forward-subset':
+        this.broadcast(verdict.frame, null)
+        return
+      case 'ignore':
+        return
+      case 'malformed':
+        this.counters.malformedFrames++
+        return
+      case 'foreign-client':
+      case 'too-many-clients':
+        this.counters.awarenessDropped++
+        return
     }
-    // Echoed to the sender too, as the reference server does: it doubles as a keepalive.
-    this.broadcast(frame, null)
   }
 }
