@@ -153,6 +153,18 @@ describe('flow control', () => {
   })
 })
 
+describe('dead peers', () => {
+  it('are dropped when they stop answering pings', async () => {
+    relay = await startTestRelay({ pingIntervalMs: 200 })
+    const alive = await raw(relay, 'read')
+    const dead = await raw(relay, 'read')
+    // A peer that reads nothing answers no ping, like a laptop that went to sleep.
+    ;(dead.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+    await waitFor(() => relay!.relay.sessions.size === 1, 'dead peer dropped', 5000)
+    expect(alive.ws.readyState).toBe(alive.ws.OPEN)
+  })
+})
+
 describe('health and metrics', () => {
   it('reports sessions, rooms and traffic', async () => {
     relay = await startTestRelay()
