@@ -1,0 +1,9 @@
+/**
+ * CLOCK_MONOTONIC in microseconds. `process.hrtime` reads the kernel's monotonic clock, which is
+ * one clock for every process on the machine: a timestamp taken in the load generator can be
+ * compared with one taken in any other local process, unlike `performance.now()`, whose origin
+ * is per process.
+ */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n)
+}

@@ -1,0 +1,34 @@
+/** One scenario against one server: a fresh data directory, a fresh server process, one generator. */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { KeyRing } from '../auth/keys.js'
+import { runGenerator } from './generator-process.js'
+import { WIRE_OF } from './plan.js'
+import { ServerProcess } from './server-process.js'
+import type { RunResult, Scenario, ServerKind } from './spec.js'
+
+export interface RunOutcome {
+  scenario: Scenario
+  server: ServerKind
+  /** Absent when the run failed; `error` says why. */
+  result?: RunResult
+  error?: string
+}
+
+export async function runOne(scenario: Scenario, server: ServerKind): Promise<RunOutcome> {
+  const dataDir = await mkdtemp(join(tmpdir(), `lectern-bench-${server}-`))
+  // The key exists before either process opens the directory, so neither races to create it.
+  await KeyRing.open(dataDir)
+  let process: ServerProcess | null = null
+  try {
+    process = await ServerProcess.start(server, dataDir)
+    const result = await runGenerator({ scenario, server, wire: WIRE_OF[server], url: process.url, dataDir }, process)
+    return { scenario, server, result }
+  } catch (error) {
+    return { scenario, server, error: (error as Error).message }
+  } finally {
+    await process?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
