@@ -136,11 +136,14 @@ export class Relay {
     }
   }
 
-  /** Changes a live session's scope in place; a new writer is asked for its state. */
+  /**
+   * Changes a live session's scope in place: a new writer is asked for its state, a new reader is
+   * told straight away that its writes are refused.
+   */
   setSessionScope(session: Session, scope: RoomScope): void {
     if (!session.setScope(scope)) return
-    const room = this.rooms.get(session.room)
-    if (scope === 'write') room?.requestState(session)
+    if (scope === 'write') this.rooms.get(session.room)?.requestState(session)
+    else session.tellReadOnly('scope changed to read: document changes are no longer accepted')
   }
 
   private persist(room: Room, update: Uint8Array): void {

@@ -15,7 +15,7 @@ import { sendError, sendJson } from './http-util.js'
 import type { Logger } from './logger.js'
 import type { Relay } from './relay.js'
 import { roomFromRequestUrl, tokenFromRequestUrl } from './room-name.js'
-import type { SessionIdentity } from './session.js'
+import type { Session, SessionIdentity } from './session.js'
 
 /**
  * Decides, after the token verified, whether a session is admitted and with which identity. The
@@ -23,6 +23,11 @@ import type { SessionIdentity } from './session.js'
  */
 export interface AdmissionPolicy {
   admit(claims: RoomClaims): Promise<{ ok: true; identity: SessionIdentity } | { ok: false; code: number; reason: string }>
+  /**
+   * Called once an admitted session is live. Admission and attachment are apart by an await (the
+   * room may load), so a policy that follows sessions re-checks here what changed meanwhile.
+   */
+  attached?(session: Session): void
 }
 
 export const tokenOnlyAdmission: AdmissionPolicy = {
@@ -145,7 +150,9 @@ export class RelayServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = relay.attach(ws, loaded, admitted.identity)
-      if (session) log.debug({ room: room.room, sub: session.sub, scope: session.scope }, 'session admitted')
+      if (!session) return
+      this.admission.attached?.(session)
+      log.debug({ room: room.room, sub: session.sub, scope: session.scope }, 'session admitted')
     })
   }
 

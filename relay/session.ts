@@ -69,8 +69,13 @@ export class Session {
   refuseWrite(): void {
     this.counters.readOnlyWritesDropped++
     if (this.toldReadOnly) return
+    this.tellReadOnly('read-only session: document changes are not accepted')
+  }
+
+  /** Tells the client at once that its writes are refused from now on (a downgrade), not at its next write. */
+  tellReadOnly(reason: string): void {
     this.toldReadOnly = true
-    this.send(encodePermissionDenied('read-only session: document changes are not accepted'))
+    this.send(encodePermissionDenied(reason))
   }
 
   send(frame: Uint8Array): void {

@@ -1,5 +1,11 @@
-/** Assembles a running relay from a configuration: keys, store, rooms, HTTP server. */
+/** Assembles a running relay from a configuration: keys, store, rooms, token service, HTTP server. */
 import { KeyRing } from '../auth/keys.js'
+import { GrantAdmission } from '../auth/service/grant-admission.js'
+import { LocalGrantSessions } from '../auth/service/live-sessions.js'
+import { openTokenService } from '../auth/service/open-token-service.js'
+import { TOKEN_SERVICE_DEFAULTS, type TokenServiceSettings } from '../auth/service/settings.js'
+import { tokenServiceRoutes } from './api.js'
+import { announceServer, withdrawServer } from './api-discovery.js'
 import type { RelayConfig } from './config.js'
 import { FileDocumentStore } from './file-store.js'
 import { createLogger, type Logger } from './logger.js'
@@ -19,6 +25,8 @@ export interface RunningRelay {
   port: number
   /** True when this start created the first signing key. */
   createdKey: boolean
+  /** The server admin key file, when this start created it. */
+  createdAdminKeyFile: string | undefined
   close(): Promise<void>
 }
 
@@ -27,6 +35,7 @@ export interface StartOptions {
   store?: DocumentStore
   admission?: AdmissionPolicy
   routes?: RouteHandler[]
+  tokenService?: TokenServiceSettings
 }
 
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
@@ -44,14 +53,27 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     sessions: () => relay.sessions.size,
     rooms: () => relay.rooms.size,
   })
-  const parts = { config, relay, keys, metrics, log }
+  const live = new LocalGrantSessions(relay)
+  const access = await openTokenService({
+    dataDir: config.dataDir,
+    keys,
+    tokens: { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds },
+    settings: options.tokenService ?? TOKEN_SERVICE_DEFAULTS,
+    live,
+    log,
+  })
   const server = new RelayServer({
-    ...parts,
-    ...(options.admission ? { admission: options.admission } : {}),
-    ...(options.routes ? { routes: options.routes } : {}),
+    config,
+    relay,
+    keys,
+    metrics,
+    log,
+    admission: options.admission ?? new GrantAdmission(access.store, live, log),
+    routes: [tokenServiceRoutes(access.service, access.authenticator), ...(options.routes ?? [])],
   })
   const { host, port } = await server.listen()
   const urlHost = host.includes(':') ? `[${host}]` : host
+  await announceServer(config.dataDir, `http://${urlHost}:${port}`)
   return {
     config,
     relay,
@@ -61,6 +83,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     url: `ws://${urlHost}:${port}`,
     port,
     createdKey,
-    close: () => server.close(),
+    createdAdminKeyFile: access.createdAdminKeyFile,
+    close: async () => {
+      await server.close()
+      await access.close()
+      await withdrawServer(config.dataDir)
+    },
   }
 }

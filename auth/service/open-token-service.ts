@@ -1,0 +1,50 @@
+/** Assembles the token service over a data directory: store, audit log, admin credential, identity. */
+import type { Logger } from 'pino'
+import { AuditLog } from '../audit.js'
+import { IdentityVerifier } from '../identity.js'
+import type { KeyRing } from '../keys.js'
+import type { TokenSettings } from '../tokens.js'
+import type { AccessStore } from './access-store.js'
+import { loadAdminCredential } from './admin-credential.js'
+import { Authenticator } from './authenticator.js'
+import { FileAccessStore } from './file-access-store.js'
+import type { LiveGrantSessions } from './live-sessions.js'
+import type { TokenServiceSettings } from './settings.js'
+import { TokenService } from './token-service.js'
+
+export interface OpenTokenServiceOptions {
+  dataDir: string
+  keys: KeyRing
+  tokens: TokenSettings
+  settings: TokenServiceSettings
+  live: LiveGrantSessions
+  log: Logger
+}
+
+export interface OpenedTokenService {
+  service: TokenService
+  authenticator: Authenticator
+  store: AccessStore
+  /** The admin key file this start created, for telling the operator where it is. */
+  createdAdminKeyFile: string | undefined
+  close(): Promise<void>
+}
+
+export async function openTokenService(options: OpenTokenServiceOptions): Promise<OpenedTokenService> {
+  const { dataDir, settings, log } = options
+  const admin = await loadAdminCredential(dataDir, settings.adminToken)
+  const identity = settings.identity ? await IdentityVerifier.create(settings.identity) : null
+  const store = await FileAccessStore.open(dataDir)
+  const audit = await AuditLog.open(dataDir, log)
+  const service = new TokenService({ store, keys: options.keys, tokens: options.tokens, settings, audit, live: options.live })
+  return {
+    service,
+    authenticator: new Authenticator(admin.hash, identity),
+    store,
+    createdAdminKeyFile: admin.createdFile,
+    close: async () => {
+      await store.close()
+      await audit.close()
+    },
+  }
+}
