@@ -14,7 +14,11 @@ const RUN_TIMEOUT_MS = 10 * 60_000
 
 export function runGenerator(spec: RunSpec, server: ServerProcess): Promise<RunResult> {
   const script = fileURLToPath(new URL('./load/main.js', import.meta.url))
-  const child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(script, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone keeps Infinity (a p99 over deliveries that never came), which JSON would not.
+    serialization: 'advanced',
+  })
   if (child.pid === undefined) throw new Error('could not start the load generator process')
   pinToCore(child.pid, CLIENT_CORE)
   const reply = (command: GeneratorCommand) => child.send(command)

@@ -47,9 +47,9 @@ export function fullPlan(): Scenario[] {
 export function quickPlan(): Scenario[] {
   return [
     {
-      id: 'A-open-1000-200',
-      title: 'A fan-out, 1000 readers, 200 edits/s',
-      spec: { kind: 'fanout-open', readers: 1000, rate: 200, seconds: 3 },
+      id: 'A-open-500-200',
+      title: 'A fan-out, 500 readers, 200 edits/s',
+      spec: { kind: 'fanout-open', readers: 500, rate: 200, seconds: 2 },
     },
     {
       id: 'A-closed-100',
@@ -83,8 +83,17 @@ export const WIRE_OF: Record<ServerKind, WireKind> = {
   'bare-ws': 'forward',
 }
 
-/** Scenario E needs a read-only mode; @y/websocket-server and the bare forwarder have none. */
+/**
+ * Scenario D needs a server that keeps the document (the bare forwarder has none to give a late
+ * joiner); scenario E needs a read-only mode, which @y/websocket-server and the forwarder lack.
+ */
 export function serverRuns(scenario: Scenario, server: ServerKind): boolean {
-  if (scenario.spec.kind !== 'readonly-flood') return true
-  return server === 'lectern' || server === 'hocuspocus'
+  switch (scenario.spec.kind) {
+    case 'late-join':
+      return server !== 'bare-ws'
+    case 'readonly-flood':
+      return server === 'lectern' || server === 'hocuspocus'
+    default:
+      return true
+  }
 }

@@ -14,6 +14,14 @@ export const CONNECT_DEADLINE_MS = 120_000
 /** Pause after the sessions are open, so handshake traffic does not leak into a measurement. */
 export const SETTLE_MS = 500
 
+/**
+ * How long a lagging server may take to deliver its backlog after the last edit was sent: as long
+ * as the sending took, at least 10 s. What has not arrived by then counts as never delivered.
+ */
+export function drainTimeoutMs(sendingSeconds: number): number {
+  return Math.max(10_000, sendingSeconds * 1000)
+}
+
 /** Indexes of `sample` items spread evenly over `count`: receivers that also keep a document. */
 export function spreadSample(count: number, sample: number): Set<number> {
   const picked = new Set<number>()

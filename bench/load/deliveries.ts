@@ -69,7 +69,9 @@ export class DeliveryLedger {
     return incomplete
   }
 
-  latencyMetrics(): Record<string, number> {
+  /** Latency quantiles over `expected` deliveries: the ones that never arrived count as infinitely late. */
+  latencyMetrics(expected: number): Record<string, number> {
+    this.latency.recordMissing(Math.max(0, expected - this.delivered))
     return {
       p50Ms: this.latency.quantileMicros(0.5) / 1000,
       p99Ms: this.latency.quantileMicros(0.99) / 1000,

@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { monotonicMicros } from '../../clock.js'
 import type { RunResult } from '../../spec.js'
 import { openAll } from '../connect.js'
-import { CONNECT_DEADLINE_MS, mintMany, SETTLE_MS, spreadSample, type RunContext } from '../context.js'
+import { CONNECT_DEADLINE_MS, drainTimeoutMs, mintMany, SETTLE_MS, spreadSample, type RunContext } from '../context.js'
 import { DeliveryLedger } from '../deliveries.js'
 import { runOpenLoop } from '../open-loop.js'
 import { measureWindow, windowMetrics } from '../probe.js'
@@ -19,8 +19,6 @@ import { TypingWriter } from '../writer.js'
 const ROOM = 'fanout'
 /** Readers that also apply every update to a document, compared with the writer's at the end. */
 const DOCUMENT_READERS = 8
-/** How long a lagging server may take to deliver the backlog after the last edit was sent. */
-const DRAIN_TIMEOUT_MS = 30_000
 /** Closed loop: never more edits than this sent but not yet at every reader. */
 export const CLOSED_LOOP_MAX_EDITS = 500_000
 
@@ -77,14 +75,14 @@ export async function fanoutOpenLoop(
   const expected = edits * spec.readers
   const window = await measureWindow(async () => {
     await runOpenLoop(edits, spec.rate, (seq, dueMicros) => room.writer.type(seq, dueMicros))
-    await waitUntil(() => ledger.delivered >= expected, DRAIN_TIMEOUT_MS)
+    await waitUntil(() => ledger.delivered >= expected, drainTimeoutMs(spec.seconds))
   })
   const verdict = judge(room, ledger, edits)
   closeRoom(room)
   return {
     metrics: {
       ...windowMetrics(window),
-      ...ledger.latencyMetrics(),
+      ...ledger.latencyMetrics(expected),
       edits,
       deliveredPercent: (100 * ledger.delivered) / expected,
       serverCpuMicrosPerDelivery: (window.serverCpuSeconds * 1e6) / ledger.delivered,
@@ -125,14 +123,14 @@ export async function fanoutClosedLoop(
     pump()
     await sleep(spec.seconds * 1000)
     sending = false
-    await waitUntil(() => completed === sent, DRAIN_TIMEOUT_MS)
+    await waitUntil(() => completed === sent, drainTimeoutMs(spec.seconds))
   })
   const verdict = judge(room, ledger, sent)
   closeRoom(room)
   return {
     metrics: {
       ...windowMetrics(window),
-      ...ledger.latencyMetrics(),
+      ...ledger.latencyMetrics(sent * spec.readers),
       edits: sent,
       editsPerSecond: completed / window.wallSeconds,
       deliveriesPerSecond: ledger.delivered / window.wallSeconds,

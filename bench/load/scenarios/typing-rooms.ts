@@ -5,7 +5,7 @@
 import * as Y from 'yjs'
 import type { RunResult } from '../../spec.js'
 import { openAll } from '../connect.js'
-import { CONNECT_DEADLINE_MS, mintMany, SETTLE_MS, type RunContext } from '../context.js'
+import { CONNECT_DEADLINE_MS, drainTimeoutMs, mintMany, SETTLE_MS, type RunContext } from '../context.js'
 import { DeliveryLedger } from '../deliveries.js'
 import { runOpenLoop } from '../open-loop.js'
 import { measureWindow, windowMetrics } from '../probe.js'
@@ -13,8 +13,6 @@ import { BenchSession } from '../session.js'
 import { Verdict } from '../verdict.js'
 import { waitUntil } from '../wait.js'
 import { TypingWriter } from '../writer.js'
-
-const DRAIN_TIMEOUT_MS = 30_000
 
 export interface TypingRoomsSpec {
   rooms: number
@@ -67,7 +65,7 @@ export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): P
     await runOpenLoop(edits, spec.ratePerWriter * writerCount, (k, dueMicros) =>
       writers[k % writerCount]!.type(Math.floor(k / writerCount), dueMicros),
     )
-    await waitUntil(() => ledger.delivered >= expected, DRAIN_TIMEOUT_MS)
+    await waitUntil(() => ledger.delivered >= expected, drainTimeoutMs(spec.seconds))
   })
 
   const verdict = new Verdict()
@@ -83,7 +81,7 @@ export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): P
   return {
     metrics: {
       ...windowMetrics(window),
-      ...ledger.latencyMetrics(),
+      ...ledger.latencyMetrics(expected),
       edits,
       deliveredPercent: (100 * ledger.delivered) / expected,
       serverCpuMicrosPerDelivery: (window.serverCpuSeconds * 1e6) / ledger.delivered,
