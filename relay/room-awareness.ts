@@ -56,6 +56,8 @@ export class RoomAwareness {
     const own: AwarenessEntry[] = []
     let newIds = 0
     for (const entry of entries) {
+      // Clients JSON.parse every state they receive; one bad state would break them all.
+      if (!isJson(entry.state)) return { action: 'malformed' }
       const owner = this.owners.get(entry.clientId)
       if (owner === session) {
         own.push(entry)
@@ -116,5 +118,14 @@ export class RoomAwareness {
       removals.push({ clientId, clock: current.clock + 1, state: REMOVED_STATE })
     }
     return removals.length > 0 ? encodeAwarenessEntries(removals) : null
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }

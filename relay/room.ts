@@ -6,6 +6,7 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '../protocol/messages.js'
+import { ownedBytes } from '../protocol/bytes.js'
 import { readSyncPayload } from '../protocol/sync.js'
 import type { Logger } from './logger.js'
 import type { RelayCounters } from './metrics.js'
@@ -63,8 +64,8 @@ export class Room {
     session.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
   }
 
-  receive(session: Session, frame: Buffer): void {
-    const kind = classifyFrame(frame)
+  receive(session: Session, received: Uint8Array): void {
+    const kind = classifyFrame(received)
     switch (kind) {
       case 'sync-update':
       case 'sync-step2':
@@ -72,14 +73,14 @@ export class Room {
           session.refuseWrite()
           return
         }
-        if (kind === 'sync-update') this.applyUpdate(session, frame)
-        else this.applyStep2(session, frame)
+        if (kind === 'sync-update') this.applyUpdate(session, ownedBytes(received))
+        else this.applyStep2(session, ownedBytes(received))
         return
       case 'sync-step1':
-        this.answerStep1(session, frame)
+        this.answerStep1(session, ownedBytes(received))
         return
       case 'awareness':
-        this.receiveAwareness(session, frame)
+        this.receiveAwareness(session, ownedBytes(received))
         return
       case 'query-awareness': {
         const states = this.awareness.snapshotFrame()
@@ -103,10 +104,10 @@ export class Room {
     }
   }
 
-  private applyUpdate(session: Session, frame: Buffer): void {
+  private applyUpdate(session: Session, frame: Uint8Array): void {
     let update: Uint8Array
     try {
-      update = readSyncPayload(frame)
+      update = readCheckedUpdate(frame)
       Y.applyUpdate(this.doc, update, session)
     } catch (error) {
       this.rejectUpdate(session, error)
@@ -120,7 +121,7 @@ export class Room {
    * A sync step 2 usually repeats much of what the room has (a reconnecting client sends its
    * whole document), so only what it actually changed is forwarded, as an ordinary update.
    */
-  private applyStep2(session: Session, frame: Buffer): void {
+  private applyStep2(session: Session, frame: Uint8Array): void {
     let update: Uint8Array
     let effective: Uint8Array | null = null
     const capture = (changes: Uint8Array) => {
@@ -128,7 +129,7 @@ export class Room {
     }
     this.doc.on('update', capture)
     try {
-      update = readSyncPayload(frame)
+      update = readCheckedUpdate(frame)
       Y.applyUpdate(this.doc, update, session)
     } catch (error) {
       this.rejectUpdate(session, error)
@@ -146,7 +147,7 @@ export class Room {
     this.log.warn({ room: this.name, sub: session.sub, err: (error as Error).message }, 'update failed to apply; not forwarded')
   }
 
-  private answerStep1(session: Session, frame: Buffer): void {
+  private answerStep1(session: Session, frame: Uint8Array): void {
     let stateVector: Uint8Array
     let missing: Uint8Array
     try {
@@ -159,7 +160,7 @@ export class Room {
     session.send(encodeSyncStep2(missing))
   }
 
-  private receiveAwareness(session: Session, frame: Buffer): void {
+  private receiveAwareness(session: Session, frame: Uint8Array): void {
     if (frame.length > this.maxAwarenessFrameBytes) {
       this.counters.awarenessDropped++
       return
@@ -184,4 +185,16 @@ export class Room {
         return
     }
   }
+}
+
+/**
+ * The update inside a sync frame, checked before it reaches the document. Yjs preallocates an
+ * array as long as the struct count an update declares, so ten bytes of garbage can make it
+ * allocate hundreds of MB; the lazy reader behind parseUpdateMeta walks the structs one by one and
+ * fails as soon as the bytes run out.
+ */
+function readCheckedUpdate(frame: Uint8Array): Uint8Array {
+  const update = readSyncPayload(frame)
+  Y.parseUpdateMeta(update)
+  return update
 }

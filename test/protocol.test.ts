@@ -15,6 +15,7 @@ import {
   KEEPALIVE_FRAME,
   readAwarenessClientIds,
   readAwarenessFrame,
+  ownedBytes,
   readSyncPayload,
 } from '../protocol/index.js'
 import { parseDurationSeconds } from '../auth/duration.js'
@@ -109,6 +110,23 @@ function readAwarenessPayload(frame: Uint8Array): Uint8Array {
   decoding.readVarUint(decoder)
   return decoding.readVarUint8Array(decoder)
 }
+
+describe('decoding received frames', () => {
+  it('never reads past the frame into a shared buffer', () => {
+    // An awareness frame whose length field claims 20 bytes but carries 3, sitting in a buffer
+    // that continues with another connection's data.
+    const shared = new Uint8Array(64)
+    shared.set([1, 20, 1, 7, 1])
+    shared.set(new TextEncoder().encode('"someone else\'s secret"'), 5)
+    const frame = shared.subarray(0, 5)
+    expect(() => readAwarenessFrame(ownedBytes(frame))).toThrow(/awareness/)
+    const copy = ownedBytes(frame)
+    expect(copy).toEqual(frame)
+    expect(copy.buffer.byteLength).toBe(5)
+    const exact = new Uint8Array([1, 2, 3])
+    expect(ownedBytes(exact)).toBe(exact)
+  })
+})
 
 describe('URL contract', () => {
   it('takes the room from the percent-decoded path and the token from the query', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
+import { encodeAwarenessEntries } from '../protocol/awareness.js'
 import { encodeSyncUpdate } from '../protocol/messages.js'
 import {
   connectClient,
@@ -84,6 +85,31 @@ describe('bad input', () => {
     expect(text(late.doc)).toBe('intact and well')
     const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`)
     expect(health.status).toBe(200)
+  })
+
+  it('refuses an update that declares millions of structs in a few bytes', async () => {
+    relay = await startTestRelay()
+    const a = await writer(relay, 'a')
+    const b = await writer(relay, 'b')
+    const attacker = await raw(relay)
+    // One client with 32,676,149 structs, in 12 bytes: Yjs would preallocate an array that long.
+    const bomb = wrapUpdate(new Uint8Array([1, 0xb5, 0xb2, 0xca, 0x0f, 0x94, 0x4a, 0xec, 0x53, 0x73, 0x73, 0x34]))
+    for (let i = 0; i < 20; i++) attacker.send(bomb)
+    await waitFor(() => relay!.relay.counters.failedUpdates === 20, 'every bomb refused')
+    a.doc.getText('text').insert(0, 'unharmed')
+    await waitFor(() => text(b.doc) === 'unharmed', 'room still works')
+  })
+
+  it('drops awareness states that are not JSON: clients would fail to parse them', async () => {
+    relay = await startTestRelay()
+    const a = await writer(relay, 'a')
+    const b = await writer(relay, 'b')
+    const attacker = await raw(relay)
+    attacker.send(encodeAwarenessEntries([{ clientId: 777, clock: 1, state: '{"user": "mallory"' }]))
+    a.provider.awareness.setLocalStateField('user', 'ada')
+    await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 'valid awareness flows')
+    expect(b.provider.awareness.getStates().has(777)).toBe(false)
+    expect(relay.relay.counters.malformedFrames).toBe(1)
   })
 
   it('an update that fails to apply is not forwarded', async () => {
