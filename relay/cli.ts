@@ -1,19 +1,27 @@
 #!/usr/bin/env node
-/** The `lectern` command: `serve` runs the relay, `token mint` prints a signed room token. */
+/**
+ * The `lectern` command: `serve` runs the relay, `token mint` prints a signed room token; `share`,
+ * `grants` and `keys` manage access (cli-access.ts); `api` runs the token service alone.
+ */
 import { parseArgs } from 'node:util'
 import { KeyRing } from '../auth/keys.js'
 import { isRoomScope } from '../auth/claims.js'
 import { parseDurationSeconds } from '../auth/duration.js'
 import { mintRoomToken } from '../auth/tokens.js'
-import { resolveConfig, SETTINGS } from './config.js'
+import { adminKeyNotice, serveApi } from './cli-api.js'
+import { ACCESS_USAGE, isAccessCommand, runAccessCommand } from './cli-access.js'
+import { resolveServerSettings, serverFlags } from './cli-flags.js'
+import { stopOnSignals } from './cli-lifecycle.js'
+import { UsageError } from './cli-usage.js'
+import { resolveConfig } from './config.js'
 import { isValidRoomName } from './room-name.js'
 import { startRelay } from './start.js'
-
-class UsageError extends Error {}
 
 const USAGE = `usage:
   lectern serve [--host H] [--port P] [--data-dir D] [--log-level L] [...]
   lectern token mint --room ROOM --scope read|write [--sub NAME] [--ttl 10m] [--data-dir D]
+  lectern api [same flags as serve]
+${ACCESS_USAGE}
 
 Every serve flag can also be set by environment variable (see the README).`
 
@@ -21,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (command === 'serve') return serve(rest)
   if (command === 'token' && rest[0] === 'mint') return mintToken(rest.slice(1))
+  if (command === 'api') return serveApi(rest)
+  if (isAccessCommand(command)) return runAccessCommand(command, rest)
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`)
     return 0
@@ -28,14 +38,10 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(command ? `unknown command "${[command, ...rest.slice(0, 1)].join(' ')}"` : 'no command given')
 }
 
-function settingFlags(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(SETTINGS.map((setting) => [setting.flag, { type: 'string' as const }]))
-}
-
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: settingFlags(), strict: true })
-  const config = resolveConfig(values)
-  const running = await startRelay(config)
+  const { values } = parseArgs({ args, options: serverFlags(), strict: true })
+  const { config, tokenService } = resolveServerSettings(values)
+  const running = await startRelay(config, { tokenService })
   running.log.info(
     { listening: `${running.url}/ROOM`, dataDir: config.dataDir, backend: 'embedded' },
     'lectern relay listening',
@@ -47,22 +53,8 @@ async function serve(args: string[]): Promise<number> {
         `Connect:       new WebsocketProvider('${running.url}', 'my-room', doc, { params: { token } })\n\n`,
     )
   }
-  let stopping = false
-  const shutdown = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    running.log.info({ signal }, 'shutting down: saving rooms')
-    running
-      .close()
-      .then(() => process.exit(0))
-      .catch((error: Error) => {
-        running.log.error({ err: error.message }, 'shutdown failed')
-        process.exit(1)
-      })
-  }
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
-  process.on('SIGINT', () => shutdown('SIGINT'))
-  return new Promise<number>(() => undefined)
+  if (running.createdAdminKeyFile) process.stderr.write(adminKeyNotice(running.createdAdminKeyFile))
+  return stopOnSignals(running.close, running.log, 'saving rooms')
 }
 
 async function mintToken(args: string[]): Promise<number> {

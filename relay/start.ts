@@ -55,9 +55,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   })
   const live = new LocalGrantSessions(relay)
   const access = await openTokenService({
-    dataDir: config.dataDir,
+    config,
     keys,
-    tokens: { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds },
     settings: options.tokenService ?? TOKEN_SERVICE_DEFAULTS,
     live,
     log,

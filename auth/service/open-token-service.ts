@@ -13,9 +13,9 @@ import type { TokenServiceSettings } from './settings.js'
 import { TokenService } from './token-service.js'
 
 export interface OpenTokenServiceOptions {
-  dataDir: string
+  /** The relay settings the token service shares: where its files are and how tokens are stamped. */
+  config: TokenSettings & { dataDir: string }
   keys: KeyRing
-  tokens: TokenSettings
   settings: TokenServiceSettings
   live: LiveGrantSessions
   log: Logger
@@ -31,12 +31,14 @@ export interface OpenedTokenService {
 }
 
 export async function openTokenService(options: OpenTokenServiceOptions): Promise<OpenedTokenService> {
-  const { dataDir, settings, log } = options
+  const { config, settings, log } = options
+  const { dataDir } = config
   const admin = await loadAdminCredential(dataDir, settings.adminToken)
   const identity = settings.identity ? await IdentityVerifier.create(settings.identity) : null
   const store = await FileAccessStore.open(dataDir)
   const audit = await AuditLog.open(dataDir, log)
-  const service = new TokenService({ store, keys: options.keys, tokens: options.tokens, settings, audit, live: options.live })
+  const tokens: TokenSettings = { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds }
+  const service = new TokenService({ store, keys: options.keys, tokens, settings, audit, live: options.live })
   return {
     service,
     authenticator: new Authenticator(admin.hash, identity),
