@@ -7,6 +7,7 @@ import type { LinkView } from '../auth/share-links.js'
 import type { IssuedToken, RedeemResult, SharedRoom } from '../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../auth/service/settings.js'
 import type { RelayConfig } from '../relay/config.js'
+import type { WebsocketProvider as ProviderV3 } from 'y-websocket'
 import { connectClient, rawClient, sleep, startTestRelay, text, waitFor, waitSynced, type TestClient, type TestRelay } from './helpers.js'
 import { ApiClient, readAdminKey, roomPath } from './token-service-client.js'
 
@@ -136,6 +137,30 @@ describe('grant-backed sessions', () => {
     const fresh = connectClient('v1', relay!.url, 'long', refreshed.token)
     clients.push(fresh)
     await waitFor(() => text(fresh.doc) === 'still here', 'refreshed token admits')
+  })
+
+  it('reconnect after a network drop past exp: 4401, then the README recipe refreshes and resumes', async () => {
+    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 1 }, { clockToleranceSeconds: 0 })
+    const { code } = await createLink(admin, 'flaky', { scope: 'write' })
+    const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const guest = api.as(redeemed.guestKey!)
+    const client = connectClient('v3', relay!.url, 'flaky', redeemed.token)
+    clients.push(client)
+    const provider = client.provider as ProviderV3
+    const terminal: number[] = []
+    provider.on('closed', async ({ code: closeCode }: { code: number }) => {
+      terminal.push(closeCode)
+      if (closeCode !== 4401) return
+      provider.params.token = (await guest.ok<IssuedToken>('POST', `${roomPath('flaky')}/token`)).token
+      provider.connect()
+    })
+    await waitSynced(client)
+    await sleep(1500)
+    for (const session of relay!.relay.sessions) session.ws.terminate()
+    await waitFor(() => terminal.includes(4401), 'the reconnect with the expired token is refused')
+    await waitFor(() => provider.wsconnected && provider.synced, 'the refreshed token reconnects')
+    client.doc.getText('text').insert(0, 'back')
+    await waitFor(() => relay!.relay.rooms.get('flaky')?.doc.getText('text').toString() === 'back', 'writes land again')
   })
 
   it('a user lists the rooms shared with them and leaves one, ending their session', async () => {
