@@ -1,27 +1,21 @@
 /** The token service API over real HTTP: refusals, the redeem race, refresh, leaving, keys. */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Grant } from '../auth/grants.js'
 import type { LinkView } from '../auth/share-links.js'
 import type { IssuedToken, RedeemResult, SharedRoom } from '../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../auth/service/settings.js'
 import type { RelayConfig } from '../relay/config.js'
 import type { WebsocketProvider as ProviderV3 } from 'y-websocket'
-import { connectClient, rawClient, sleep, startTestRelay, text, waitFor, waitSynced, type TestClient, type TestRelay } from './helpers.js'
-import { ApiClient, readAdminKey, roomPath } from './token-service-client.js'
+import { rawClient, sleep, text, waitFor, waitSynced } from './helpers.js'
+import { ApiClient, readAdminKey, roomPath, useTestRelay } from './token-service-client.js'
 
-let relay: TestRelay | null = null
-const clients: TestClient[] = []
+const fixture = useTestRelay()
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await relay?.dispose()
-  relay = null
-})
 
 async function setup(settings = TOKEN_SERVICE_DEFAULTS, config: Partial<RelayConfig> = {}): Promise<{ api: ApiClient; admin: ApiClient }> {
-  relay = await startTestRelay(config, { tokenService: settings })
+  const relay = await fixture.start(config, { tokenService: settings })
   const api = new ApiClient(relay.url)
   return { api, admin: api.as(await readAdminKey(relay.dataDir)) }
 }
@@ -65,7 +59,7 @@ describe('share codes', () => {
     const random = code.replace(/^lct_share_/, '')
     expect(random).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(random.length * 6).toBeGreaterThanOrEqual(128)
-    expect(await readFile(join(relay!.dataDir, 'access.json'), 'utf8')).not.toContain(random)
+    expect(await readFile(join(fixture.relay.dataDir, 'access.json'), 'utf8')).not.toContain(random)
   })
 })
 
@@ -88,7 +82,7 @@ describe('request validation and permissions', () => {
       expect(answer.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400)
       expect((answer.body as { message: string }).message).toContain(message)
     }
-    const notJson = await fetch(`${relay!.url.replace('ws', 'http')}/api/v1/redeem`, { method: 'POST', body: '{"code":' })
+    const notJson = await fetch(`${fixture.relay.url.replace('ws', 'http')}/api/v1/redeem`, { method: 'POST', body: '{"code":' })
     expect(notJson.status).toBe(400)
     expect(await notJson.json()).toEqual({ error: 'invalid_json', message: 'the body is not valid JSON' })
   })
@@ -121,21 +115,19 @@ describe('grant-backed sessions', () => {
     const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 1 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'long', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
-    const client = connectClient('v3', relay!.url, 'long', redeemed.token)
-    clients.push(client)
+    const client = fixture.connect('v3', 'long', redeemed.token)
     await waitSynced(client)
     // Well past exp: a grant-less session would have ended with 4401.
     await sleep(2500)
     expect(client.provider.wsconnected).toBe(true)
     client.doc.getText('text').insert(0, 'still here')
-    await waitFor(() => relay!.relay.rooms.get('long')?.doc.getText('text').toString() === 'still here', 'write after exp lands')
+    await waitFor(() => fixture.relay.relay.rooms.get('long')?.doc.getText('text').toString() === 'still here', 'write after exp lands')
 
-    const stale = rawClient(relay!.url, 'long', redeemed.token)
+    const stale = rawClient(fixture.relay.url, 'long', redeemed.token)
     expect(await stale.closed).toEqual({ code: 4401, reason: 'token expired' })
     const refreshed = await api.as(redeemed.guestKey!).ok<IssuedToken>('POST', `${roomPath('long')}/token`)
     expect(refreshed).toMatchObject({ room: 'long', scope: 'write', grant: { id: redeemed.grant.id } })
-    const fresh = connectClient('v1', relay!.url, 'long', refreshed.token)
-    clients.push(fresh)
+    const fresh = fixture.connect('v1', 'long', refreshed.token)
     await waitFor(() => text(fresh.doc) === 'still here', 'refreshed token admits')
   })
 
@@ -144,8 +136,7 @@ describe('grant-backed sessions', () => {
     const { code } = await createLink(admin, 'flaky', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
     const guest = api.as(redeemed.guestKey!)
-    const client = connectClient('v3', relay!.url, 'flaky', redeemed.token)
-    clients.push(client)
+    const client = fixture.connect('v3', 'flaky', redeemed.token)
     const provider = client.provider as ProviderV3
     const terminal: number[] = []
     provider.on('closed', async ({ code: closeCode }: { code: number }) => {
@@ -156,11 +147,11 @@ describe('grant-backed sessions', () => {
     })
     await waitSynced(client)
     await sleep(1500)
-    for (const session of relay!.relay.sessions) session.ws.terminate()
+    for (const session of fixture.relay.relay.sessions) session.ws.terminate()
     await waitFor(() => terminal.includes(4401), 'the reconnect with the expired token is refused')
     await waitFor(() => provider.wsconnected && provider.synced, 'the refreshed token reconnects')
     client.doc.getText('text').insert(0, 'back')
-    await waitFor(() => relay!.relay.rooms.get('flaky')?.doc.getText('text').toString() === 'back', 'writes land again')
+    await waitFor(() => fixture.relay.relay.rooms.get('flaky')?.doc.getText('text').toString() === 'back', 'writes land again')
   })
 
   it('a user lists the rooms shared with them and leaves one, ending their session', async () => {
@@ -176,11 +167,11 @@ describe('grant-backed sessions', () => {
     const { rooms } = await guest.ok<{ rooms: SharedRoom[] }>('GET', '/me/rooms')
     expect(rooms.map((room) => [room.room, room.scope, room.via])).toEqual([['one', 'read', 'user'], ['two', 'write', 'user']])
 
-    const session = rawClient(relay!.url, 'two', again.token)
+    const session = rawClient(fixture.relay.url, 'two', again.token)
     await session.opened
     expect(await guest.ok('DELETE', '/me/rooms/two')).toMatchObject({ sessionsEnded: 1 })
     expect(await session.closed).toEqual({ code: 4403, reason: 'left the room' })
-    const rejoin = rawClient(relay!.url, 'two', again.token)
+    const rejoin = rawClient(fixture.relay.url, 'two', again.token)
     expect(await rejoin.closed).toEqual({ code: 4403, reason: 'grant revoked' })
     expect((await guest.ok<{ rooms: SharedRoom[] }>('GET', '/me/rooms')).rooms.map((room) => room.room)).toEqual(['one'])
     expect(await guest.raw('DELETE', '/me/rooms/two')).toMatchObject({ status: 404 })
@@ -190,13 +181,13 @@ describe('grant-backed sessions', () => {
     const { api, admin } = await setup()
     const { code } = await createLink(admin, 'r', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
-    const granted = rawClient(relay!.url, 'r', redeemed.token)
-    const plain = rawClient(relay!.url, 'r', await relay!.mint('r', 'write', { sub: 'plain' }))
+    const granted = rawClient(fixture.relay.url, 'r', redeemed.token)
+    const plain = rawClient(fixture.relay.url, 'r', await fixture.relay.mint('r', 'write', { sub: 'plain' }))
     await Promise.all([granted.opened, plain.opened])
     const grantPath = `${roomPath('r')}/grants/${encodeURIComponent(redeemed.subject)}`
     expect(await admin.ok('DELETE', grantPath)).toMatchObject({ sessionsEnded: 1 })
     expect(await granted.closed).toEqual({ code: 4403, reason: 'grant revoked' })
-    expect(await rawClient(relay!.url, 'r', redeemed.token).closed).toEqual({ code: 4403, reason: 'grant revoked' })
+    expect(await rawClient(fixture.relay.url, 'r', redeemed.token).closed).toEqual({ code: 4403, reason: 'grant revoked' })
     expect(plain.ws.readyState).toBe(plain.ws.OPEN)
     plain.ws.close()
   })
@@ -205,7 +196,7 @@ describe('grant-backed sessions', () => {
     const { api, admin } = await setup()
     const { code, link } = await createLink(admin, 'r', { scope: 'read' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
-    const session = rawClient(relay!.url, 'r', redeemed.token)
+    const session = rawClient(fixture.relay.url, 'r', redeemed.token)
     await session.opened
     expect(await admin.ok('DELETE', `${roomPath('r')}/links/${link.id}?endSessions=false`)).toMatchObject({ grantsRevoked: 0, sessionsEnded: 0 })
     expect(await api.raw('POST', '/redeem', { code })).toMatchObject({ status: 410 })
@@ -222,10 +213,10 @@ describe('keys', () => {
     const before = await api.ok<RedeemResult>('POST', '/redeem', { code })
     const rotated = await admin.ok<{ keyId: string; graceSeconds: number }>('POST', '/keys/rotate', {})
     expect(rotated.graceSeconds).toBe(TOKEN_SERVICE_DEFAULTS.tokenTtlSeconds + 5)
-    const jwks = (await (await fetch(`${relay!.url.replace('ws', 'http')}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }
+    const jwks = (await (await fetch(`${fixture.relay.url.replace('ws', 'http')}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }
     expect(jwks.keys.map((key) => key.kid)).toContain(rotated.keyId)
     expect(jwks.keys).toHaveLength(2)
-    const old = rawClient(relay!.url, 'r', before.token)
+    const old = rawClient(fixture.relay.url, 'r', before.token)
     await old.opened
     const after = await api.as(before.guestKey!).ok<IssuedToken>('POST', `${roomPath('r')}/token`)
     const header = JSON.parse(Buffer.from(after.token.split('.')[0]!, 'base64url').toString()) as { kid: string }

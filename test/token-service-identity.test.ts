@@ -2,13 +2,13 @@
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Grant } from '../auth/grants.js'
 import type { IssuedToken, RedeemResult, SharedRoom } from '../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../auth/service/settings.js'
 import { MessageType } from '../protocol/messages.js'
-import { connectClient, rawClient, startTestRelay, text, waitFor, waitSynced, type TestClient, type TestRelay } from './helpers.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from './token-service-client.js'
+import { rawClient, text, waitFor, waitSynced } from './helpers.js'
+import { ApiClient, readAdminKey, recordFrames, roomPath, useTestRelay } from './token-service-client.js'
 
 const ISSUER = 'https://idp.example.test'
 const AUDIENCE = 'lectern'
@@ -16,8 +16,7 @@ const AUDIENCE = 'lectern'
 let jwksServer: Server
 let jwksUrl: string
 let signingKey: CryptoKey
-let relay: TestRelay | null = null
-const clients: TestClient[] = []
+const fixture = useTestRelay()
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('ES256')
@@ -37,11 +36,6 @@ afterAll(async () => {
   jwksServer.close()
 })
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await relay?.dispose()
-  relay = null
-})
 
 interface IdentityOptions {
   groups?: string[]
@@ -62,7 +56,7 @@ async function identityToken(user: string, options: IdentityOptions = {}): Promi
 }
 
 async function setup(): Promise<{ api: ApiClient; admin: ApiClient }> {
-  relay = await startTestRelay({}, {
+  const relay = await fixture.start({}, {
     tokenService: {
       ...TOKEN_SERVICE_DEFAULTS,
       identity: { jwksUrl, issuer: ISSUER, audience: AUDIENCE, userClaim: 'preferred_username', groupsClaim: 'groups', clockToleranceSeconds: 5 },
@@ -81,9 +75,8 @@ describe('identity tokens', () => {
 
     const issued = await alice.ok<IssuedToken>('POST', `${roomPath(room)}/token`)
     expect(issued).toMatchObject({ room, scope: 'write', grant: { subject: 'group:staff' } })
-    const aliceClient = connectClient('v3', relay!.url, room, issued.token)
-    const reader = connectClient('v1', relay!.url, room, await relay!.mint(room, 'read'))
-    clients.push(aliceClient, reader)
+    const aliceClient = fixture.connect('v3', room, issued.token)
+    const reader = fixture.connect('v1', room, await fixture.relay.mint(room, 'read'))
     await Promise.all([waitSynced(aliceClient), waitSynced(reader)])
     aliceClient.doc.getText('text').insert(0, 'written by staff')
     await waitFor(() => text(reader.doc) === 'written by staff', 'the group member writes')
@@ -133,7 +126,7 @@ describe('identity tokens', () => {
     const { grants } = await teacher.ok<{ grants: Grant[] }>('GET', `${roomPath('course')}/grants`)
     expect(grants.map((grant) => [grant.subject, grant.scope])).toEqual([['group:teachers', 'admin'], ['user:sam', 'read']])
 
-    const session = rawClient(relay!.url, 'course', (await student.ok<IssuedToken>('POST', `${roomPath('course')}/token`)).token)
+    const session = rawClient(fixture.relay.url, 'course', (await student.ok<IssuedToken>('POST', `${roomPath('course')}/token`)).token)
     await session.opened
     expect(await teacher.ok('DELETE', `${roomPath('course')}/grants/user:sam`)).toMatchObject({ sessionsEnded: 1 })
     expect(await session.closed).toEqual({ code: 4403, reason: 'grant revoked' })

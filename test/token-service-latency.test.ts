@@ -6,27 +6,21 @@
  * asserted is deliberately generous (the target is 100 ms, the test must not be flaky on a busy
  * machine).
  */
-import { writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { IssuedToken, RedeemResult } from '../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../auth/service/settings.js'
 import { MessageType, SyncStep } from '../protocol/messages.js'
-import { connectClient, makeDataDir, sleep, startTestRelay, waitSynced, type TestClient, type TestRelay } from './helpers.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from './token-service-client.js'
+import { makeDataDir, sleep, waitSynced, type TestClient } from './helpers.js'
+import { ApiClient, readAdminKey, recordFrames, roomPath, useTestRelay } from './token-service-client.js'
 
 const SESSIONS = 300
 const GENEROUS_BOUND_MS = 2000
 
-let relay: TestRelay | null = null
-const clients: TestClient[] = []
+const fixture = useTestRelay()
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await relay?.dispose()
-  relay = null
-})
 
 interface Watched {
   client: TestClient
@@ -36,8 +30,7 @@ interface Watched {
 
 async function connectAll(tokens: string[], room: string): Promise<Watched[]> {
   const watched = tokens.map((token) => {
-    const client = connectClient('v3', relay!.url, room, token)
-    clients.push(client)
+    const client = fixture.connect('v3', room, token)
     const closes: number[] = []
     client.provider.on('connection-close', (event: { code: number } | null) => event && closes.push(event.code))
     return { client, frames: recordFrames(client), closes }
@@ -74,11 +67,12 @@ function format({ relayMs, clientsMs }: Measured): string {
 
 describe(`live changes reaching ${SESSIONS} sessions`, () => {
   it('a group grant changed in place, then a link revoked', async () => {
-    const dataDir = await makeDataDir()
+    const idpDir = await makeDataDir()
+    onTestFinished(() => rm(idpDir, { recursive: true, force: true }))
     const { publicKey, privateKey } = await generateKeyPair('ES256')
-    const jwksFile = join(dataDir, 'idp-jwks.json')
+    const jwksFile = join(idpDir, 'idp-jwks.json')
     await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }))
-    relay = await startTestRelay({}, {
+    const relay = await fixture.start({}, {
       tokenService: {
         ...TOKEN_SERVICE_DEFAULTS,
         identity: { jwksFile, issuer: 'idp', audience: 'lectern', userClaim: 'sub', groupsClaim: 'groups', clockToleranceSeconds: 5 },
@@ -120,8 +114,8 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
     )
     expect(warnings.mock.calls.filter(([message]) => String(message).startsWith('Permission denied'))).toHaveLength(SESSIONS)
     warnings.mockRestore()
-    for (const { client } of group) client.destroy()
-    clients.length = 0
+    // Their sessions end here, so the link's sessions are measured on their own.
+    for (const { client } of group) client.provider.disconnect()
 
     // The link: every attendee redeemed it and holds a grant of their own.
     const { code, link } = await admin.ok<{ code: string; link: { id: string } }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)

@@ -5,31 +5,23 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../auth/audit.js'
 import type { Grant } from '../auth/grants.js'
 import type { LinkView } from '../auth/share-links.js'
 import type { RedeemResult } from '../auth/service/token-service.js'
 import { MessageType, SyncStep } from '../protocol/messages.js'
-import { connectClient, sleep, startTestRelay, text, waitFor, waitSynced, type TestClient, type TestRelay } from './helpers.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from './token-service-client.js'
+import { sleep, text, waitFor, waitSynced, type TestClient } from './helpers.js'
+import { ApiClient, readAdminKey, recordFrames, roomPath, useTestRelay } from './token-service-client.js'
 
 const ROOM = 'intro-yjs'
 const ATTENDEES = 24
 
-let relay: TestRelay | null = null
-const clients: TestClient[] = []
+const fixture = useTestRelay()
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await relay?.dispose()
-  relay = null
-})
 
 function join_(version: 'v1' | 'v3', redeemed: RedeemResult): TestClient {
-  const client = connectClient(version, relay!.url, ROOM, redeemed.token)
-  clients.push(client)
-  return client
+  return fixture.connect(version, ROOM, redeemed.token)
 }
 
 function closeCodes(client: TestClient): number[] {
@@ -42,7 +34,7 @@ function closeCodes(client: TestClient): number[] {
 
 describe('the presenter story', () => {
   it('links, a live upgrade and downgrade, and a revocation that ends exactly its sessions', async () => {
-    relay = await startTestRelay()
+    const relay = await fixture.start()
     const api = new ApiClient(relay.url)
     const operator = api.as(await readAdminKey(relay.dataDir))
     const links = `${roomPath(ROOM)}/links`
