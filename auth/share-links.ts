@@ -8,7 +8,7 @@ import { hashSecret, randomToken } from './secrets.js'
 
 /** 32 random bytes: 256 bits, well above the 128 a guessing attack would have to beat. */
 const CODE_BYTES = 32
-export const SHARE_CODE_PREFIX = 'lct_share_'
+const SHARE_CODE_PREFIX = 'lct_share_'
 
 export interface ShareLink {
   id: string

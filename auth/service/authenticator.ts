@@ -10,7 +10,7 @@ import { ServiceError } from './errors.js'
 import { guestSubjectOf, isGuestKey } from './guest-keys.js'
 import type { Principal } from './principal.js'
 
-export const ADMIN_ACTOR = 'admin'
+const ADMIN_ACTOR = 'admin'
 
 export class Authenticator {
   constructor(

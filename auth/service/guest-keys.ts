@@ -7,7 +7,7 @@ import { GUEST_NAME_PREFIX } from '../identity.js'
 import { userSubject } from '../grants.js'
 import { hashSecret, randomToken } from '../secrets.js'
 
-export const GUEST_KEY_PREFIX = 'lct_guest_'
+const GUEST_KEY_PREFIX = 'lct_guest_'
 const GUEST_KEY_PATTERN = /^lct_guest_[A-Za-z0-9_-]{43}$/
 /** 96 bits of the hash: no two guests share a subject, and none can be aimed at. */
 const SUBJECT_HEX_DIGITS = 24

@@ -133,9 +133,12 @@ export class TokenService {
       ...(displayName !== undefined ? { displayName } : {}),
     })
     if (!outcome.ok) {
-      const refused: AuditEvent = { action: 'link.redeem_refused', actor: principal ? subject : 'anonymous', reason: outcome.refusal }
-      if (outcome.link) Object.assign(refused, { room: outcome.link.room, linkId: outcome.link.id })
-      await this.parts.audit.record(refused)
+      await this.parts.audit.record({
+        action: 'link.redeem_refused',
+        actor: principal ? subject : 'anonymous',
+        reason: outcome.refusal,
+        ...(outcome.link ? { room: outcome.link.room, linkId: outcome.link.id } : {}),
+      })
       const { status, message } = REFUSALS[outcome.refusal]
       throw new ServiceError(status, outcome.refusal, message)
     }
