@@ -70,31 +70,27 @@ function withEncoder(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
-/** sync step 1: the sender's state vector, asking the peer for what it lacks. */
-export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+function encodeSyncMessage(step: number, payload: Uint8Array): Uint8Array {
   return withEncoder((e) => {
     encoding.writeVarUint(e, MessageType.sync)
-    encoding.writeVarUint(e, SyncStep.step1)
-    encoding.writeVarUint8Array(e, stateVector)
+    encoding.writeVarUint(e, step)
+    encoding.writeVarUint8Array(e, payload)
   })
+}
+
+/** sync step 1: the sender's state vector, asking the peer for what it lacks. */
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return encodeSyncMessage(SyncStep.step1, stateVector)
 }
 
 /** sync step 2: the update that brings the peer up to date. */
 export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  return withEncoder((e) => {
-    encoding.writeVarUint(e, MessageType.sync)
-    encoding.writeVarUint(e, SyncStep.step2)
-    encoding.writeVarUint8Array(e, update)
-  })
+  return encodeSyncMessage(SyncStep.step2, update)
 }
 
 /** An incremental document update. */
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  return withEncoder((e) => {
-    encoding.writeVarUint(e, MessageType.sync)
-    encoding.writeVarUint(e, SyncStep.update)
-    encoding.writeVarUint8Array(e, update)
-  })
+  return encodeSyncMessage(SyncStep.update, update)
 }
 
 /** Wraps an encoded awareness update into a frame. */

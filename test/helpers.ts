@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
+import { afterEach } from 'vitest'
 import * as Y from 'yjs'
 import { WebsocketProvider as ProviderV3 } from 'y-websocket'
 import { WebsocketProvider as ProviderV1 } from 'y-websocket-v1'
@@ -133,4 +134,49 @@ export function rawClient(url: string, path: string, token?: string | null): Raw
 
 export function text(doc: Y.Doc, name = 'text'): string {
   return doc.getText(name).toString()
+}
+
+export interface RelayFixture {
+  /** The relay the running test started. */
+  readonly relay: TestRelay
+  start(config?: Partial<RelayConfig>, options?: StartOptions): Promise<TestRelay>
+  /** A y-websocket client of the relay, destroyed after the test. */
+  connect(version: ProviderVersion, room: string, token: string): TestClient
+  /** A raw WebSocket client of the relay, terminated after the test. */
+  raw(room: string, token: string | null): RawClient
+}
+
+/** One relay per test, with its clients, torn down after each test. Call at the top of a test file. */
+export function useTestRelay(): RelayFixture {
+  let current: TestRelay | null = null
+  const clients: TestClient[] = []
+  const raws: RawClient[] = []
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy()
+    for (const client of raws.splice(0)) client.ws.terminate()
+    await current?.dispose()
+    current = null
+  })
+  return {
+    get relay() {
+      if (!current) throw new Error('no relay: call start() first')
+      return current
+    },
+    async start(config = {}, options = {}) {
+      current = await startTestRelay(config, options)
+      return current
+    },
+    connect(version, room, token) {
+      if (!current) throw new Error('no relay: call start() first')
+      const client = connectClient(version, current.url, room, token)
+      clients.push(client)
+      return client
+    },
+    raw(room, token) {
+      if (!current) throw new Error('no relay: call start() first')
+      const client = rawClient(current.url, room, token)
+      raws.push(client)
+      return client
+    },
+  }
 }

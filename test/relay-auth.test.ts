@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { connectClient, rawClient, startTestRelay, waitSynced, type TestRelay } from './helpers.js'
@@ -37,6 +37,20 @@ function encodeJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
 }
 
+/** A token with valid-looking claims for ROOM, signed however the attacker likes. */
+function forge(header: { alg: string; kid: string }, key: KeyObject | Uint8Array): Promise<string> {
+  const now = Math.floor(Date.now() / 1000)
+  return new SignJWT({ room: ROOM, scope: 'write' })
+    .setProtectedHeader(header)
+    .setIssuer('lectern')
+    .setAudience('lectern-relay')
+    .setSubject('mallory')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 600)
+    .setJti('forged')
+    .sign(key)
+}
+
 describe('admission', () => {
   it('refuses a missing token with 4401', async () => {
     await expectRefused(ROOM, null, 4401, /missing token/)
@@ -64,26 +78,9 @@ describe('admission', () => {
     const { privateKey } = generateKeyPairSync('ed25519')
     const [header] = segments(await relay.mint(ROOM, 'write'))
     const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }
-    const now = Math.floor(Date.now() / 1000)
-    const forged = await new SignJWT({ room: ROOM, scope: 'write' })
-      .setProtectedHeader({ alg: 'EdDSA', kid })
-      .setIssuer('lectern')
-      .setAudience('lectern-relay')
-      .setSubject('mallory')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .setJti('forged')
-      .sign(privateKey)
+    const forged = await forge({ alg: 'EdDSA', kid }, privateKey)
     await expectRefused(ROOM, forged, 4401, /bad signature/)
-    const unknownKid = await new SignJWT({ room: ROOM, scope: 'write' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'some-other-kid' })
-      .setIssuer('lectern')
-      .setAudience('lectern-relay')
-      .setSubject('mallory')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .setJti('forged')
-      .sign(privateKey)
+    const unknownKid = await forge({ alg: 'EdDSA', kid: 'some-other-kid' }, privateKey)
     await expectRefused(ROOM, unknownKid, 4401, /unknown signing key/)
   })
 
@@ -93,16 +90,7 @@ describe('admission', () => {
     await expectRefused(ROOM, `${encodeJson({ alg: 'none', kid })}.${payload}.`, 4401, /malformed/)
     await expectRefused(ROOM, `${encodeJson({ alg: 'none', kid })}.${payload}.AAAA`, 4401, /malformed/)
     const publicKeyBytes = new TextEncoder().encode(JSON.stringify(relay.keys.signingKey.publicJwk))
-    const now = Math.floor(Date.now() / 1000)
-    const hmac = await new SignJWT({ room: ROOM, scope: 'write' })
-      .setProtectedHeader({ alg: 'HS256', kid })
-      .setIssuer('lectern')
-      .setAudience('lectern-relay')
-      .setSubject('mallory')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .setJti('hmac')
-      .sign(publicKeyBytes)
+    const hmac = await forge({ alg: 'HS256', kid }, publicKeyBytes)
     await expectRefused(ROOM, hmac, 4401, /malformed/)
   })
 

@@ -1,43 +1,21 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
 import { encodeAwarenessEntries } from '../protocol/awareness.js'
 import { encodeSyncUpdate } from '../protocol/messages.js'
-import {
-  connectClient,
-  rawClient,
-  sleep,
-  startTestRelay,
-  text,
-  waitFor,
-  waitSynced,
-  type RawClient,
-  type TestClient,
-  type TestRelay,
-} from './helpers.js'
+import { sleep, text, useTestRelay, waitFor, waitSynced, type RawClient, type TestClient } from './helpers.js'
 
 const ROOM = 'limits'
-let relay: TestRelay | null = null
-const clients: TestClient[] = []
-const raws: RawClient[] = []
+const fixture = useTestRelay()
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  for (const raw of raws.splice(0)) raw.ws.terminate()
-  await relay?.dispose()
-  relay = null
-})
-
-async function writer(r: TestRelay, sub = 'writer'): Promise<TestClient> {
-  const client = connectClient('v3', r.url, ROOM, await r.mint(ROOM, 'write', { sub }))
-  clients.push(client)
+async function writer(sub = 'writer'): Promise<TestClient> {
+  const client = fixture.connect('v3', ROOM, await fixture.relay.mint(ROOM, 'write', { sub }))
   await waitSynced(client)
   return client
 }
 
-async function raw(r: TestRelay, scope: 'read' | 'write' = 'write'): Promise<RawClient> {
-  const client = rawClient(r.url, ROOM, await r.mint(ROOM, scope))
-  raws.push(client)
+async function raw(scope: 'read' | 'write' = 'write'): Promise<RawClient> {
+  const client = fixture.raw(ROOM, await fixture.relay.mint(ROOM, scope))
   await client.opened
   return client
 }
@@ -52,12 +30,12 @@ function wrapUpdate(payload: Uint8Array): Uint8Array {
 
 describe('bad input', () => {
   it('malformed, unknown and garbage frames never harm the room', async () => {
-    relay = await startTestRelay()
-    const a = await writer(relay, 'a')
-    const b = await writer(relay, 'b')
+    const relay = await fixture.start()
+    const a = await writer('a')
+    const b = await writer('b')
     a.doc.getText('text').insert(0, 'intact')
     await waitFor(() => text(b.doc) === 'intact', 'first edit arrives')
-    const attacker = await raw(relay)
+    const attacker = await raw()
     const frames: Uint8Array[] = [
       new Uint8Array([]),
       new Uint8Array([0]),
@@ -79,8 +57,7 @@ describe('bad input', () => {
 
     b.doc.getText('text').insert(6, ' and well')
     await waitFor(() => text(a.doc) === 'intact and well', 'writers still converge')
-    const late = connectClient('v1', relay.url, ROOM, await relay.mint(ROOM, 'read'))
-    clients.push(late)
+    const late = fixture.connect('v1', ROOM, await relay.mint(ROOM, 'read'))
     await waitSynced(late)
     expect(text(late.doc)).toBe('intact and well')
     const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`)
@@ -88,23 +65,23 @@ describe('bad input', () => {
   })
 
   it('refuses an update that declares millions of structs in a few bytes', async () => {
-    relay = await startTestRelay()
-    const a = await writer(relay, 'a')
-    const b = await writer(relay, 'b')
-    const attacker = await raw(relay)
+    const relay = await fixture.start()
+    const a = await writer('a')
+    const b = await writer('b')
+    const attacker = await raw()
     // One client with 32,676,149 structs, in 12 bytes: Yjs would preallocate an array that long.
     const bomb = wrapUpdate(new Uint8Array([1, 0xb5, 0xb2, 0xca, 0x0f, 0x94, 0x4a, 0xec, 0x53, 0x73, 0x73, 0x34]))
     for (let i = 0; i < 20; i++) attacker.send(bomb)
-    await waitFor(() => relay!.relay.counters.failedUpdates === 20, 'every bomb refused')
+    await waitFor(() => relay.relay.counters.failedUpdates === 20, 'every bomb refused')
     a.doc.getText('text').insert(0, 'unharmed')
     await waitFor(() => text(b.doc) === 'unharmed', 'room still works')
   })
 
   it('drops awareness states that are not JSON: clients would fail to parse them', async () => {
-    relay = await startTestRelay()
-    const a = await writer(relay, 'a')
-    const b = await writer(relay, 'b')
-    const attacker = await raw(relay)
+    const relay = await fixture.start()
+    const a = await writer('a')
+    const b = await writer('b')
+    const attacker = await raw()
     attacker.send(encodeAwarenessEntries([{ clientId: 777, clock: 1, state: '{"user": "mallory"' }]))
     a.provider.awareness.setLocalStateField('user', 'ada')
     await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 'valid awareness flows')
@@ -113,15 +90,15 @@ describe('bad input', () => {
   })
 
   it('an update that fails to apply is not forwarded', async () => {
-    relay = await startTestRelay()
-    await writer(relay)
-    const sender = await raw(relay)
-    const watcher = await raw(relay, 'read')
+    const relay = await fixture.start()
+    await writer()
+    const sender = await raw()
+    const watcher = await raw('read')
     await sleep(50)
     const before = watcher.frames.length
     const garbage = 200
     for (let i = 0; i < garbage; i++) sender.send(wrapUpdate(randomBytes(8 + (i % 40))))
-    await waitFor(() => relay!.relay.counters.framesIn >= garbage, 'all garbage read')
+    await waitFor(() => relay.relay.counters.framesIn >= garbage, 'all garbage read')
     await sleep(200)
     const forwarded = watcher.frames.slice(before).filter((frame) => frame[0] === 0).length
     // Random bytes mostly fail to decode; those stay local. Only the ones Yjs accepted may travel.
@@ -130,15 +107,15 @@ describe('bad input', () => {
   })
 
   it('closes a session that sends text frames with 1003', async () => {
-    relay = await startTestRelay()
-    const client = await raw(relay)
+    await fixture.start()
+    const client = await raw()
     client.send('{"hello":"json"}')
     expect((await client.closed).code).toBe(1003)
   })
 
   it('closes a session whose frame is over the maximum size with 1009', async () => {
-    relay = await startTestRelay({ maxFrameBytes: 4096 })
-    const client = await raw(relay)
+    await fixture.start({ maxFrameBytes: 4096 })
+    const client = await raw()
     client.send(encodeSyncUpdate(new Uint8Array(10_000)))
     expect((await client.closed).code).toBe(1009)
   })
@@ -146,9 +123,9 @@ describe('bad input', () => {
 
 describe('flow control', () => {
   it('slows a flooding writer down without dropping its writes', async () => {
-    relay = await startTestRelay({ rateFramesPerSecond: 200, rateFramesBurst: 20 })
-    const flooder = await writer(relay, 'flooder')
-    const follower = await writer(relay, 'follower')
+    const relay = await fixture.start({ rateFramesPerSecond: 200, rateFramesBurst: 20 })
+    const flooder = await writer('flooder')
+    const follower = await writer('follower')
     const t = flooder.doc.getText('text')
     for (let i = 0; i < 300; i++) t.insert(t.length, String(i % 10))
     await waitFor(() => text(follower.doc).length === 300, 'every write arrives')
@@ -157,10 +134,10 @@ describe('flow control', () => {
   })
 
   it('closes a receiver that falls behind with 4508, and others keep up', async () => {
-    relay = await startTestRelay({ sendHighWaterBytes: 256 * 1024, rateBytesPerSecond: 1 << 30, rateBytesBurst: 1 << 30 })
-    const source = await writer(relay, 'source')
-    const healthy = await writer(relay, 'healthy')
-    const stalled = await raw(relay, 'read')
+    const relay = await fixture.start({ sendHighWaterBytes: 256 * 1024, rateBytesPerSecond: 1 << 30, rateBytesBurst: 1 << 30 })
+    const source = await writer('source')
+    const healthy = await writer('healthy')
+    const stalled = await raw('read')
     // Stop reading: the relay's send buffer for this session can only grow.
     ;(stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause()
     // The kernel absorbs tens of MB on loopback before the relay's own buffer grows: keep writing
@@ -175,27 +152,27 @@ describe('flow control', () => {
     await waitFor(() => healthy.doc.getMap('blobs').get('blob') === last, 'healthy receiver keeps up', 20_000)
     ;(stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume()
     expect((await stalled.closed).code).toBe(4508)
-    await waitFor(() => relay!.relay.sessions.size === 2, 'stalled session removed')
+    await waitFor(() => relay.relay.sessions.size === 2, 'stalled session removed')
   })
 })
 
 describe('dead peers', () => {
   it('are dropped when they stop answering pings', async () => {
-    relay = await startTestRelay({ pingIntervalMs: 200 })
-    const alive = await raw(relay, 'read')
-    const dead = await raw(relay, 'read')
+    const relay = await fixture.start({ pingIntervalMs: 200 })
+    const alive = await raw('read')
+    const dead = await raw('read')
     // A peer that reads nothing answers no ping, like a laptop that went to sleep.
     ;(dead.ws as unknown as { _socket: { pause(): void } })._socket.pause()
-    await waitFor(() => relay!.relay.sessions.size === 1, 'dead peer dropped', 5000)
+    await waitFor(() => relay.relay.sessions.size === 1, 'dead peer dropped', 5000)
     expect(alive.ws.readyState).toBe(alive.ws.OPEN)
   })
 })
 
 describe('health and metrics', () => {
   it('reports sessions, rooms and traffic', async () => {
-    relay = await startTestRelay()
-    const a = await writer(relay, 'a')
-    await writer(relay, 'b')
+    const relay = await fixture.start()
+    const a = await writer('a')
+    await writer('b')
     a.doc.getText('text').insert(0, 'counted')
     await sleep(100)
     const health = (await (await fetch(`http://127.0.0.1:${relay.port}/healthz`)).json()) as Record<string, unknown>

@@ -1,31 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { classifyFrame, encodeSyncStep1, encodeSyncUpdate, MessageType } from '../protocol/messages.js'
-import {
-  connectClient,
-  rawClient,
-  sleep,
-  startTestRelay,
-  text,
-  waitFor,
-  waitSynced,
-  type TestClient,
-  type TestRelay,
-} from './helpers.js'
+import { sleep, text, useTestRelay, waitFor, waitSynced } from './helpers.js'
 
-let relay: TestRelay | null = null
-const clients: TestClient[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await relay?.dispose()
-  relay = null
-})
-
-function track(client: TestClient): TestClient {
-  clients.push(client)
-  return client
-}
+const fixture = useTestRelay()
 
 function updateFrame(build: (doc: Y.Doc) => void): Uint8Array {
   const doc = new Y.Doc()
@@ -35,10 +13,10 @@ function updateFrame(build: (doc: Y.Doc) => void): Uint8Array {
 
 describe('read-only sessions', () => {
   it.each(['v1', 'v3'] as const)('with y-websocket %s: edit locally, change nobody, still follow', async (version) => {
-    relay = await startTestRelay()
+    const relay = await fixture.start()
     const room = 'tutorial'
-    const presenter = track(connectClient('v3', relay.url, room, await relay.mint(room, 'write', { sub: 'ada' })))
-    const viewer = track(connectClient(version, relay.url, room, await relay.mint(room, 'read', { sub: 'eve' })))
+    const presenter = fixture.connect('v3', room, await relay.mint(room, 'write', { sub: 'ada' }))
+    const viewer = fixture.connect(version, room, await relay.mint(room, 'read', { sub: 'eve' }))
     await Promise.all([waitSynced(presenter), waitSynced(viewer)])
     presenter.doc.getText('text').insert(0, 'step 1')
     await waitFor(() => text(viewer.doc) === 'step 1', 'viewer receives the first step')
@@ -46,12 +24,12 @@ describe('read-only sessions', () => {
     viewer.doc.getText('text').insert(0, 'VANDAL ')
     viewer.doc.getMap('meta').set('owner', 'eve')
     presenter.doc.getText('text').insert(6, ', step 2')
-    await waitFor(() => text(viewer.doc).endsWith('step 1, step 2'), `viewer still follows after its refused edit: ${JSON.stringify(text(viewer.doc))} ${JSON.stringify(text(presenter.doc))}`)
+    await waitFor(() => text(viewer.doc).endsWith('step 1, step 2'), 'viewer still follows after its refused edit')
     await sleep(100)
     expect(text(presenter.doc)).toBe('step 1, step 2')
     expect(presenter.doc.getMap('meta').size).toBe(0)
 
-    const late = track(connectClient('v1', relay.url, room, await relay.mint(room, 'read')))
+    const late = fixture.connect('v1', room, await relay.mint(room, 'read'))
     await waitSynced(late)
     await waitFor(() => text(late.doc) === 'step 1, step 2', 'late joiner gets the room state')
     expect(text(late.doc)).not.toContain('VANDAL')
@@ -59,9 +37,9 @@ describe('read-only sessions', () => {
   })
 
   it('are told once with a permission-denied message and stay connected', async () => {
-    relay = await startTestRelay()
+    const relay = await fixture.start()
     const room = 'tutorial'
-    const reader = rawClient(relay.url, room, await relay.mint(room, 'read'))
+    const reader = fixture.raw(room, await relay.mint(room, 'read'))
     await reader.opened
     for (let i = 0; i < 20; i++) {
       reader.send(updateFrame((doc) => doc.getText('text').insert(0, `write ${i}`)))
@@ -82,8 +60,8 @@ describe('read-only sessions', () => {
   })
 
   it('a lone viewer in a quiet room keeps receiving frames', async () => {
-    relay = await startTestRelay({ keepaliveIntervalMs: 200 })
-    const viewer = rawClient(relay.url, 'quiet', await relay.mint('quiet', 'read'))
+    const relay = await fixture.start({ keepaliveIntervalMs: 200 })
+    const viewer = fixture.raw('quiet', await relay.mint('quiet', 'read'))
     await viewer.opened
     const arrivals: number[] = []
     viewer.ws.on('message', () => arrivals.push(Date.now()))
@@ -98,8 +76,8 @@ describe('read-only sessions', () => {
 
 describe('grant-less tokens', () => {
   it('end their session at exp with 4401', async () => {
-    relay = await startTestRelay()
-    const client = rawClient(relay.url, 'short', await relay.mint('short', 'write', { ttlSeconds: 2 }))
+    const relay = await fixture.start()
+    const client = fixture.raw('short', await relay.mint('short', 'write', { ttlSeconds: 2 }))
     await client.opened
     const closed = await client.closed
     expect(closed).toEqual({ code: 4401, reason: 'token expired' })

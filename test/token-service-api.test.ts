@@ -8,8 +8,8 @@ import type { IssuedToken, RedeemResult, SharedRoom } from '../auth/service/toke
 import { TOKEN_SERVICE_DEFAULTS } from '../auth/service/settings.js'
 import type { RelayConfig } from '../relay/config.js'
 import type { WebsocketProvider as ProviderV3 } from 'y-websocket'
-import { rawClient, sleep, text, waitFor, waitSynced } from './helpers.js'
-import { ApiClient, readAdminKey, roomPath, useTestRelay } from './token-service-client.js'
+import { rawClient, sleep, text, waitFor, waitSynced, useTestRelay } from './helpers.js'
+import { ApiClient, readAdminKey, roomPath } from './token-service-client.js'
 
 const fixture = useTestRelay()
 

@@ -1,45 +1,7 @@
 /** Calls the token service's HTTP API of a test relay, as an application would (real HTTP). */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
-import type { StartOptions } from '../relay/start.js'
-import type { RelayConfig } from '../relay/config.js'
-import { connectClient, startTestRelay, type ProviderVersion, type TestClient, type TestRelay } from './helpers.js'
-
-export interface RelayFixture {
-  /** The relay the running test started. */
-  readonly relay: TestRelay
-  start(config?: Partial<RelayConfig>, options?: StartOptions): Promise<TestRelay>
-  /** A y-websocket client of the relay, destroyed after the test. */
-  connect(version: ProviderVersion, room: string, token: string): TestClient
-}
-
-/** One relay per test, with its clients, torn down after each test. Call at the top of a test file. */
-export function useTestRelay(): RelayFixture {
-  let current: TestRelay | null = null
-  const clients: TestClient[] = []
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy()
-    await current?.dispose()
-    current = null
-  })
-  return {
-    get relay() {
-      if (!current) throw new Error('no relay: call start() first')
-      return current
-    },
-    async start(config = {}, options = {}) {
-      current = await startTestRelay(config, options)
-      return current
-    },
-    connect(version, room, token) {
-      if (!current) throw new Error('no relay: call start() first')
-      const client = connectClient(version, current.url, room, token)
-      clients.push(client)
-      return client
-    },
-  }
-}
+import type { TestClient } from './helpers.js'
 
 export interface ApiResponse {
   status: number

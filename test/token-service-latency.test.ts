@@ -13,8 +13,8 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { IssuedToken, RedeemResult } from '../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../auth/service/settings.js'
 import { MessageType, SyncStep } from '../protocol/messages.js'
-import { makeDataDir, sleep, waitSynced, type TestClient } from './helpers.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath, useTestRelay } from './token-service-client.js'
+import { makeDataDir, sleep, waitSynced, type TestClient, useTestRelay } from './helpers.js'
+import { ApiClient, readAdminKey, recordFrames, roomPath } from './token-service-client.js'
 
 const SESSIONS = 300
 const GENEROUS_BOUND_MS = 2000

@@ -11,8 +11,8 @@ import type { Grant } from '../auth/grants.js'
 import type { LinkView } from '../auth/share-links.js'
 import type { RedeemResult } from '../auth/service/token-service.js'
 import { MessageType, SyncStep } from '../protocol/messages.js'
-import { sleep, text, waitFor, waitSynced, type TestClient } from './helpers.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath, useTestRelay } from './token-service-client.js'
+import { sleep, text, waitFor, waitSynced, type TestClient, useTestRelay } from './helpers.js'
+import { ApiClient, readAdminKey, recordFrames, roomPath } from './token-service-client.js'
 
 const ROOM = 'intro-yjs'
 const ATTENDEES = 24
