@@ -11,6 +11,7 @@ import { readSyncPayload } from '../protocol/sync.js'
 import type { Logger } from './logger.js'
 import type { RelayCounters } from './metrics.js'
 import { RoomAwareness } from './room-awareness.js'
+import { RoomOutbox } from './room-outbox.js'
 import type { Session } from './session.js'
 
 export interface RoomHooks {
@@ -24,6 +25,7 @@ export class Room {
   readonly doc = new Y.Doc({ gc: true })
   readonly sessions = new Set<Session>()
   private readonly awareness: RoomAwareness
+  private readonly outbox: RoomOutbox
 
   constructor(
     readonly name: string,
@@ -34,6 +36,7 @@ export class Room {
     private readonly log: Logger,
   ) {
     this.awareness = new RoomAwareness(maxAwarenessClientsPerSession)
+    this.outbox = new RoomOutbox(this.sessions, counters)
   }
 
   /** Applies stored history when the room is loaded. */
@@ -97,11 +100,9 @@ export class Room {
     }
   }
 
-  /** Sends `frame` to every session of the room but `except`; the same bytes go to each. */
+  /** Sends `frame` to every session of the room but `except`, with the rest of this turn's messages. */
   broadcast(frame: Uint8Array, except: Session | null): void {
-    for (const receiver of this.sessions) {
-      if (receiver !== except) receiver.send(frame)
-    }
+    this.outbox.enqueue(frame, except)
   }
 
   private applyUpdate(session: Session, frame: Uint8Array): void {

@@ -1,10 +1,21 @@
 /** One admitted WebSocket connection to a room, with what its token allows. */
-import type { WebSocket } from 'ws'
+import type { Duplex } from 'node:stream'
+import { WebSocket } from 'ws'
 import type { RoomScope } from '../auth/claims.js'
 import { encodePermissionDenied } from '../protocol/messages.js'
 import { CloseCode } from './close-codes.js'
 import type { RelayCounters } from './metrics.js'
 import { InboundRateLimiter } from './rate-limit.js'
+import { frameBinaryMessages } from './ws-frame.js'
+
+const OPEN = WebSocket.OPEN
+
+/** The TCP socket under a `ws` connection; `ws` keeps it in a private field that is stable across v8. */
+function socketOf(ws: WebSocket): Duplex {
+  const socket = (ws as unknown as { _socket?: Duplex })._socket
+  if (!socket) throw new Error('ws connection has no socket: was the upgrade completed?')
+  return socket
+}
 
 export interface SessionIdentity {
   sub: string
@@ -31,6 +42,7 @@ export class Session {
   /** Cleared before each ws ping; a pong sets it back. */
   answeredPing = true
   closed = false
+  private readonly socket: Duplex
 
   constructor(
     readonly ws: WebSocket,
@@ -45,6 +57,7 @@ export class Session {
     this.lid = identity.lid
     this.expiresAtMs = identity.expiresAtMs
     this.writable = identity.scope === 'write'
+    this.socket = socketOf(ws)
   }
 
   get canWrite(): boolean {
@@ -78,17 +91,28 @@ export class Session {
     this.send(encodePermissionDenied(reason))
   }
 
-  send(frame: Uint8Array): void {
-    if (this.closed) return
-    if (this.ws.bufferedAmount > this.highWaterBytes) {
+  /** Sends one message to this session alone, now. */
+  send(message: Uint8Array): void {
+    if (this.writeFramed(frameBinaryMessages([message]))) this.counters.framesOut++
+  }
+
+  /**
+   * Writes bytes that are already WebSocket frames straight to the socket, so a broadcast is framed
+   * once for all receivers. `ws` writes synchronously to the same socket (no compression is
+   * negotiated), so its own frames (pings, the close frame) never interleave with these.
+   * Returns false if nothing was written.
+   */
+  writeFramed(frames: Buffer): boolean {
+    if (this.closed || this.ws.readyState !== OPEN) return false
+    if (this.socket.writableLength > this.highWaterBytes) {
       this.counters.slowReceiverCloses++
       this.close(CloseCode.slowReceiver, 'receiver too slow: reconnect to resync')
-      return
+      return false
     }
-    this.ws.send(frame)
+    this.socket.write(frames)
     this.sentSinceSweep = true
-    this.counters.framesOut++
-    this.counters.bytesOut += frame.length
+    this.counters.bytesOut += frames.length
+    return true
   }
 
   close(code: number, reason: string): void {
