@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { Receiver } from 'ws'
+import type { Writable } from 'node:stream'
+import * as ws from 'ws'
 import * as Y from 'yjs'
 import { classifyFrame, encodeSyncUpdate } from '../protocol/messages.js'
 import { frameBinaryMessages } from '../relay/ws-frame.js'
 import { sleep, text, useTestRelay, waitFor, waitSynced } from './helpers.js'
+
+/** ws's frame parser; exported by the package but absent from its type definitions. */
+const Receiver = (ws as unknown as { Receiver: new (options: { isServer: boolean }) => Writable }).Receiver
 
 describe('framing once for every receiver', () => {
   it('produces frames that a WebSocket client parses, at every length encoding', async () => {
@@ -12,7 +16,7 @@ describe('framing once for every receiver', () => {
     const receiver = new Receiver({ isServer: false })
     const received: Buffer[] = []
     receiver.on('message', (data: Buffer) => received.push(Buffer.from(data)))
-    await new Promise<void>((resolve, reject) => receiver.write(frameBinaryMessages(payloads), (error) => (error ? reject(error) : resolve())))
+    await new Promise<void>((resolve, reject) => receiver.write(frameBinaryMessages(payloads), (error?: Error | null) => (error ? reject(error) : resolve())))
     expect(received.map((message) => message.length)).toEqual(sizes)
     received.forEach((message, i) => expect(message.every((byte) => byte === i + 1)).toBe(true))
   })
