@@ -12,9 +12,10 @@ import type { RunResult, RunSpec } from './spec.js'
 /** The longest any single run may take, connection setup and drains included. */
 const RUN_TIMEOUT_MS = 10 * 60_000
 
-export function runGenerator(spec: RunSpec, server: ServerProcess): Promise<RunResult> {
+export function runGenerator(spec: RunSpec, server: ServerProcess, profileArgs: string[]): Promise<RunResult> {
   const script = fileURLToPath(new URL('./load/main.js', import.meta.url))
   const child = fork(script, [], {
+    execArgv: profileArgs,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Structured clone keeps Infinity (a p99 over deliveries that never came), which JSON would not.
     serialization: 'advanced',

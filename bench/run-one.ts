@@ -16,14 +16,17 @@ export interface RunOutcome {
   error?: string
 }
 
-export async function runOne(scenario: Scenario, server: ServerKind): Promise<RunOutcome> {
+/** With `profileDir`, both processes write a V8 CPU profile there when they exit. */
+export async function runOne(scenario: Scenario, server: ServerKind, profileDir: string | null): Promise<RunOutcome> {
+  const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
   const dataDir = await mkdtemp(join(tmpdir(), `lectern-bench-${server}-`))
   // The key exists before either process opens the directory, so neither races to create it.
   await KeyRing.open(dataDir)
   let process: ServerProcess | null = null
   try {
-    process = await ServerProcess.start(server, dataDir)
-    const result = await runGenerator({ scenario, server, wire: WIRE_OF[server], url: process.url, dataDir }, process)
+    process = await ServerProcess.start(server, dataDir, profileArgs)
+    const spec = { scenario, server, wire: WIRE_OF[server], url: process.url, dataDir }
+    const result = await runGenerator(spec, process, profileArgs)
     return { scenario, server, result }
   } catch (error) {
     return { scenario, server, error: (error as Error).message }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [--only A-open,C-idle] [--servers lectern,hocuspocus] [--out FILE] [--note TEXT]`
+ * `npm run bench [-- --quick] [--only A-open,C-idle] [--servers lectern,hocuspocus] [--out FILE] [--note TEXT]
+ *   [--profile DIR]`
  *
  * Runs every scenario of the plan against every server, one run at a time, each server in its own
  * process, and writes the markdown report (bench/RESULTS.md for a full run).
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     servers: { type: 'string' },
     out: { type: 'string' },
     note: { type: 'string' },
+    // Each server and load generator process writes a .cpuprofile into DIR.
+    profile: { type: 'string' },
   },
   strict: true,
 })
@@ -38,7 +41,7 @@ const scenarios = (values.quick ? quickPlan() : fullPlan()).filter(
   (scenario) => !prefixes || prefixes.some((prefix) => scenario.id.startsWith(prefix)),
 )
 const servers = parseServers(values.servers)
-const out = values.out ?? (values.quick || prefixes || values.servers ? null : 'bench/RESULTS.md')
+const out = values.out ?? (values.quick || prefixes || values.servers || values.profile ? null : 'bench/RESULTS.md')
 
 // The orchestrator only waits, but it must not wake up on the server's core either.
 pinToCore(process.pid, CLIENT_CORE)
@@ -48,7 +51,7 @@ for (const scenario of scenarios) {
   for (const server of servers) {
     if (!serverRuns(scenario, server)) continue
     const begun = performance.now()
-    const outcome = await runOne(scenario, server)
+    const outcome = await runOne(scenario, server, values.profile ?? null)
     outcomes.push(outcome)
     const seconds = ((performance.now() - begun) / 1000).toFixed(1)
     const verdict = outcome.error ? `FAILED: ${outcome.error}` : outcome.result!.correctness

@@ -18,11 +18,12 @@ export class ServerProcess {
     readonly port: number,
   ) {}
 
-  static async start(kind: ServerKind, dataDir: string): Promise<ServerProcess> {
+  /** `profileArgs` are node's --cpu-prof options when the run is profiled, else empty. */
+  static async start(kind: ServerKind, dataDir: string, profileArgs: string[]): Promise<ServerProcess> {
     const script = fileURLToPath(new URL(`./servers/${kind}.js`, import.meta.url))
     const child = fork(script, [], {
       // --expose-gc lets a memory reading collect garbage first, the same way in every server.
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...profileArgs],
       env: { ...process.env, BENCH_DATA_DIR: dataDir },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
