@@ -3,21 +3,22 @@
  * wire (greets, answers the server's step 1 with its state, counts as ready on the server's
  * step 2), and hands every document frame to whoever measures it.
  */
-import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { RawWebSocket } from './raw-websocket.js'
 import type { FrameKind, Wire } from './wire.js'
 
 /** An empty document's state as an update: what a session without a document answers a step 1 with. */
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc())
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
 
+/** `frame` is only valid during the call (it may point into a shared read buffer). */
 export type DocumentFrameHandler = (frame: Buffer, kind: FrameKind) => void
 
 /** Transaction origin of changes that came from the server, so a writer does not send them back. */
 export const FROM_SERVER = Symbol('from-server')
 
 export class BenchSession {
-  readonly ws: WebSocket
+  readonly ws: RawWebSocket
   readonly ready: Promise<void>
   /** Document frames (step 2 and updates) received after the session became ready. */
   onDocumentFrame: DocumentFrameHandler | null = null
@@ -36,26 +37,23 @@ export class BenchSession {
      */
     readonly doc: Y.Doc | null = null,
   ) {
-    this.ws = new WebSocket(wire.url(base, room, token), { perMessageDeflate: false })
-    this.ws.binaryType = 'nodebuffer'
+    this.ws = new RawWebSocket(wire.url(base, room, token))
     this.ready = new Promise<void>((resolve, reject) => {
-      this.ws.once('error', (error) => reject(new Error(`session of room ${room}: ${error.message}`)))
-      this.ws.once('close', (code, reason) => {
-        if (!this.isReady) reject(new Error(`session of room ${room} closed before sync: ${code} ${reason.toString()}`))
-      })
-      this.ws.once('open', () => {
+      // A close after sync shows up as missing deliveries, which the scenario reports.
+      this.ws.onClose = (code, reason) => {
+        if (!this.isReady) reject(new Error(`session of room ${room} closed before sync: ${code} ${reason}`))
+      }
+      this.ws.onOpen = () => {
         const stateVector = this.doc ? Y.encodeStateVector(this.doc) : EMPTY_STATE_VECTOR
         for (const frame of wire.greeting(room, token, stateVector)) this.ws.send(frame)
         if (!wire.answersStep1) this.markReady(resolve)
-      })
-      this.ws.on('message', (data: Buffer) => this.receive(data, resolve))
+      }
+      this.ws.onMessage = (data) => this.receive(data, resolve)
     })
-    // Errors after sync show up as a missing delivery, which the scenario reports.
-    this.ws.on('error', () => undefined)
   }
 
   get open(): boolean {
-    return this.ws.readyState === WebSocket.OPEN
+    return this.ws.state === 'open'
   }
 
   send(frame: Uint8Array): void {
@@ -75,7 +73,8 @@ export class BenchSession {
     }
     if (!this.isReady) {
       if (kind === 'step2') {
-        this.firstStep2 = this.wire.payload(data)
+        // A copy: `data` may be the shared read buffer, overwritten by the next read.
+        this.firstStep2 = this.wire.payload(data).slice()
         if (this.doc) Y.applyUpdate(this.doc, this.firstStep2, FROM_SERVER)
         this.markReady(resolveReady)
       }
