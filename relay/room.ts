@@ -26,6 +26,12 @@ export class Room {
   readonly sessions = new Set<Session>()
   private readonly awareness: RoomAwareness
   private readonly outbox: RoomOutbox
+  /**
+   * The sync step 2 for a client that has nothing yet (an empty state vector), which is what most
+   * joins ask for: encoded once and kept until the document changes, so a crowd of viewers joining
+   * a large document costs one encoding, not one each.
+   */
+  private joinStep2: Uint8Array | null = null
 
   constructor(
     readonly name: string,
@@ -109,6 +115,7 @@ export class Room {
     let update: Uint8Array
     try {
       update = readCheckedUpdate(frame)
+      this.joinStep2 = null
       Y.applyUpdate(this.doc, update, session)
     } catch (error) {
       this.rejectUpdate(session, error)
@@ -131,6 +138,7 @@ export class Room {
     this.doc.on('update', capture)
     try {
       update = readCheckedUpdate(frame)
+      this.joinStep2 = null
       Y.applyUpdate(this.doc, update, session)
     } catch (error) {
       this.rejectUpdate(session, error)
@@ -153,6 +161,11 @@ export class Room {
     let missing: Uint8Array
     try {
       stateVector = readSyncPayload(frame)
+      if (isEmptyStateVector(stateVector)) {
+        this.joinStep2 ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
+        session.send(this.joinStep2)
+        return
+      }
       missing = Y.encodeStateAsUpdate(this.doc, stateVector)
     } catch {
       this.counters.malformedFrames++
@@ -198,4 +211,9 @@ function readCheckedUpdate(frame: Uint8Array): Uint8Array {
   const update = readSyncPayload(frame)
   Y.parseUpdateMeta(update)
   return update
+}
+
+/** A state vector with no clients: one varuint 0. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.length === 1 && stateVector[0] === 0
 }
