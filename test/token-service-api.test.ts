@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { decodeJwt } from 'jose'
 import type { Grant } from '../auth/grants.js'
 import type { LinkView } from '../auth/share-links.js'
 import type { IssuedToken, RedeemResult, SharedRoom } from '../auth/service/token-service.js'
@@ -18,6 +19,12 @@ async function setup(settings = TOKEN_SERVICE_DEFAULTS, config: Partial<RelayCon
   const relay = await fixture.start(config, { tokenService: settings })
   const api = new ApiClient(relay.url)
   return { api, admin: api.as(await readAdminKey(relay.dataDir)) }
+}
+
+/** Waits until the token's `exp` is half a second behind us. */
+async function sleepPastExpiry(token: string): Promise<void> {
+  const { exp } = decodeJwt(token)
+  await sleep(Math.max(0, exp! * 1000 + 500 - Date.now()))
 }
 
 async function createLink(admin: ApiClient, room: string, body: Record<string, unknown>): Promise<{ code: string; link: LinkView }> {
@@ -112,13 +119,14 @@ describe('request validation and permissions', () => {
 
 describe('grant-backed sessions', () => {
   it('outlive their token, which a refresh replaces while the grant stands', async () => {
-    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 1 }, { clockToleranceSeconds: 0 })
+    // Long enough to connect on a loaded machine, short enough to wait out.
+    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 3 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'long', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
     const client = fixture.connect('v3', 'long', redeemed.token)
     await waitSynced(client)
     // Well past exp: a grant-less session would have ended with 4401.
-    await sleep(2500)
+    await sleepPastExpiry(redeemed.token)
     expect(client.provider.wsconnected).toBe(true)
     client.doc.getText('text').insert(0, 'still here')
     await waitFor(() => fixture.relay.relay.rooms.get('long')?.doc.getText('text').toString() === 'still here', 'write after exp lands')
@@ -132,7 +140,7 @@ describe('grant-backed sessions', () => {
   })
 
   it('reconnect after a network drop past exp: 4401, then the README recipe refreshes and resumes', async () => {
-    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 1 }, { clockToleranceSeconds: 0 })
+    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 3 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'flaky', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
     const guest = api.as(redeemed.guestKey!)
@@ -146,7 +154,7 @@ describe('grant-backed sessions', () => {
       provider.connect()
     })
     await waitSynced(client)
-    await sleep(1500)
+    await sleepPastExpiry(redeemed.token)
     for (const session of fixture.relay.relay.sessions) session.ws.terminate()
     await waitFor(() => terminal.includes(4401), 'the reconnect with the expired token is refused')
     await waitFor(() => provider.wsconnected && provider.synced, 'the refreshed token reconnects')
