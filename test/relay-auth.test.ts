@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
-import { connectClient, rawClient, startTestRelay, waitSynced, type TestRelay } from './helpers.js'
+import { connectClient, rawClient, sleep, startTestRelay, waitFor, waitSynced, type TestRelay } from './helpers.js'
 
 const ROOM = 'secret-notes'
 let relay: TestRelay
@@ -125,7 +125,9 @@ describe('a y-websocket 3.x client refused with 44xx', () => {
     client.provider.on('connection-close', (event: { code: number } | null) => {
       if (event) closes.push(event.code)
     })
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await waitFor(() => closes.length > 0, 'the first refusal')
+    // y-websocket's backoff would retry within a second or two if it were going to.
+    await sleep(2000)
     client.destroy()
     expect(closes).toEqual([4403])
     expect(client.doc.getText('text').toString()).toBe('')

@@ -69,7 +69,9 @@ describe('read-only sessions', () => {
     await sleep(1500)
     const gaps = [started, ...arrivals, Date.now()].slice(1).map((time, i, all) => time - (i === 0 ? started : all[i - 1]!))
     expect(arrivals.length).toBeGreaterThanOrEqual(3)
-    expect(Math.max(...gaps)).toBeLessThan(2 * 200 + 250)
+    // Two intervals at most by design; the rest is slack for a loaded machine. Without the
+    // keepalive the gap would be the whole window.
+    expect(Math.max(...gaps)).toBeLessThan(1000)
     viewer.ws.close()
   })
 })
