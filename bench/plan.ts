@@ -4,74 +4,76 @@
  */
 import type { Scenario, ServerKind, WireKind } from './spec.js'
 
+/** Builders: a scenario's id and title follow from its parameters, the same in both plans. */
+function fanoutOpen(readers: number, rate: number, seconds: number): Scenario {
+  return {
+    id: `A-open-${readers}-${rate}`,
+    title: `A fan-out, ${readers} readers, ${rate} edits/s`,
+    spec: { kind: 'fanout-open', readers, rate, seconds },
+  }
+}
+
+function fanoutClosed(readers: number, seconds: number): Scenario {
+  return {
+    id: `A-closed-${readers}`,
+    title: `A fan-out, ${readers} readers, max rate`,
+    spec: { kind: 'fanout-closed', readers, window: 100, seconds },
+  }
+}
+
+function typingRooms(rooms: number, seconds: number): Scenario {
+  return {
+    id: `B-typing-${rooms}x4x4`,
+    title: `B ${rooms} rooms × (4 writers at 10 edits/s + 4 readers)`,
+    spec: { kind: 'typing-rooms', rooms, writersPerRoom: 4, readersPerRoom: 4, ratePerWriter: 10, seconds },
+  }
+}
+
+function idle(sessions: number): Scenario {
+  return {
+    id: `C-idle-${sessions}`,
+    title: `C ${sessions.toLocaleString('en-US')} idle sessions, 100 rooms`,
+    spec: { kind: 'idle', sessions, rooms: 100 },
+  }
+}
+
+function lateJoin(updates: number, joins: number): Scenario {
+  return {
+    id: `D-late-join-${updates}`,
+    title: `D ${updates.toLocaleString('en-US')} typing updates, then ${joins} late joins`,
+    spec: { kind: 'late-join', updates, joins },
+  }
+}
+
+function readonlyFlood(readers: number, framesPerReader: number, ratePerReader: number): Scenario {
+  return {
+    id: `E-readonly-flood-${readers}`,
+    title: `E ${readers.toLocaleString('en-US')} read-only sessions × ${framesPerReader} writes`,
+    spec: { kind: 'readonly-flood', readers, framesPerReader, ratePerReader },
+  }
+}
+
 export function fullPlan(): Scenario[] {
-  const scenarios: Scenario[] = []
-  for (const readers of [100, 1000, 2000]) {
-    for (const rate of [20, 200]) {
-      scenarios.push({
-        id: `A-open-${readers}-${rate}`,
-        title: `A fan-out, ${readers} readers, ${rate} edits/s`,
-        spec: { kind: 'fanout-open', readers, rate, seconds: 10 },
-      })
-    }
-  }
-  for (const readers of [100, 1000, 2000]) {
-    scenarios.push({
-      id: `A-closed-${readers}`,
-      title: `A fan-out, ${readers} readers, max rate`,
-      spec: { kind: 'fanout-closed', readers, window: 100, seconds: 5 },
-    })
-  }
-  scenarios.push(
-    {
-      id: 'B-typing-50x4x4',
-      title: 'B 50 rooms × (4 writers at 10 edits/s + 4 readers)',
-      spec: { kind: 'typing-rooms', rooms: 50, writersPerRoom: 4, readersPerRoom: 4, ratePerWriter: 10, seconds: 10 },
-    },
-    { id: 'C-idle-1000', title: 'C 1,000 idle sessions, 100 rooms', spec: { kind: 'idle', sessions: 1000, rooms: 100 } },
-    { id: 'C-idle-10000', title: 'C 10,000 idle sessions, 100 rooms', spec: { kind: 'idle', sessions: 10_000, rooms: 100 } },
-    {
-      id: 'D-late-join-100000',
-      title: 'D 100,000 typing updates, then 5 late joins',
-      spec: { kind: 'late-join', updates: 100_000, joins: 5 },
-    },
-    {
-      id: 'E-readonly-flood-1000',
-      title: 'E 1,000 read-only sessions × 20 writes',
-      spec: { kind: 'readonly-flood', readers: 1000, framesPerReader: 20, ratePerReader: 4 },
-    },
-  )
-  return scenarios
+  const readerCounts = [100, 1000, 2000]
+  return [
+    ...readerCounts.flatMap((readers) => [fanoutOpen(readers, 20, 10), fanoutOpen(readers, 200, 10)]),
+    ...readerCounts.map((readers) => fanoutClosed(readers, 5)),
+    typingRooms(50, 10),
+    idle(1000),
+    idle(10_000),
+    lateJoin(100_000, 5),
+    readonlyFlood(1000, 20, 4),
+  ]
 }
 
 export function quickPlan(): Scenario[] {
   return [
-    {
-      id: 'A-open-500-200',
-      title: 'A fan-out, 500 readers, 200 edits/s',
-      spec: { kind: 'fanout-open', readers: 500, rate: 200, seconds: 2 },
-    },
-    {
-      id: 'A-closed-100',
-      title: 'A fan-out, 100 readers, max rate',
-      spec: { kind: 'fanout-closed', readers: 100, window: 100, seconds: 2 },
-    },
-    {
-      id: 'B-typing-10x4x4',
-      title: 'B 10 rooms × (4 writers at 10 edits/s + 4 readers)',
-      spec: { kind: 'typing-rooms', rooms: 10, writersPerRoom: 4, readersPerRoom: 4, ratePerWriter: 10, seconds: 3 },
-    },
-    { id: 'C-idle-1000', title: 'C 1,000 idle sessions, 100 rooms', spec: { kind: 'idle', sessions: 1000, rooms: 100 } },
-    {
-      id: 'D-late-join-10000',
-      title: 'D 10,000 typing updates, then 3 late joins',
-      spec: { kind: 'late-join', updates: 10_000, joins: 3 },
-    },
-    {
-      id: 'E-readonly-flood-200',
-      title: 'E 200 read-only sessions × 10 writes',
-      spec: { kind: 'readonly-flood', readers: 200, framesPerReader: 10, ratePerReader: 5 },
-    },
+    fanoutOpen(500, 200, 2),
+    fanoutClosed(100, 2),
+    typingRooms(10, 3),
+    idle(1000),
+    lateJoin(10_000, 3),
+    readonlyFlood(200, 10, 5),
   ]
 }
 

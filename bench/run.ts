@@ -46,6 +46,8 @@ const out = values.out ?? (values.quick || prefixes || values.servers || values.
 // The orchestrator only waits, but it must not wake up on the server's core either.
 pinToCore(process.pid, CLIENT_CORE)
 const startedAt = new Date()
+// Read before the runs: the commit measured is the one checked out when the bench started.
+const machine = await describeMachine()
 const outcomes: RunOutcome[] = []
 for (const scenario of scenarios) {
   for (const server of servers) {
@@ -60,7 +62,7 @@ for (const scenario of scenarios) {
 }
 const report = renderReport({
   outcomes,
-  machine: await describeMachine(),
+  machine,
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   startedAt,
   pinned: canPin,

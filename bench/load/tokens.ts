@@ -2,7 +2,7 @@
 import type { RoomScope } from '../../auth/claims.js'
 import { KeyRing } from '../../auth/keys.js'
 import { mintRoomToken } from '../../auth/tokens.js'
-import { DEFAULTS } from '../../relay/config.js'
+import { BENCH_TOKEN_SETTINGS } from '../token-settings.js'
 
 export type Minter = (room: string, scope: RoomScope) => Promise<string>
 
@@ -11,11 +11,6 @@ const TOKEN_TTL_SECONDS = 3600
 
 export async function makeMinter(dataDir: string): Promise<Minter> {
   const { ring } = await KeyRing.open(dataDir)
-  const settings = {
-    issuer: DEFAULTS.issuer,
-    audience: DEFAULTS.audience,
-    clockToleranceSeconds: DEFAULTS.clockToleranceSeconds,
-  }
   let minted = 0
-  return (room, scope) => mintRoomToken(ring, settings, { room, scope, sub: `bench-${minted++}`, ttlSeconds: TOKEN_TTL_SECONDS })
+  return (room, scope) => mintRoomToken(ring, BENCH_TOKEN_SETTINGS, { room, scope, sub: `bench-${minted++}`, ttlSeconds: TOKEN_TTL_SECONDS })
 }

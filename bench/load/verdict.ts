@@ -1,6 +1,8 @@
 /** Turning what a run observed into its correctness verdict. */
 import type * as Y from 'yjs'
+import type { RunResult } from '../spec.js'
 import type { DeliveryLedger } from './deliveries.js'
+import { windowMetrics, type Window } from './probe.js'
 import { documentText } from './writer.js'
 
 export class Verdict {
@@ -42,3 +44,25 @@ export class Verdict {
     return this.correct ? 'ok' : this.problems.join('; ')
   }
 }
+
+/** The result of an open-loop delivery run: latency over every expected delivery, CPU per delivery. */
+export function openLoopResult(
+  window: Window,
+  ledger: DeliveryLedger,
+  edits: number,
+  expected: number,
+  verdict: Verdict,
+): RunResult {
+  return {
+    metrics: {
+      ...windowMetrics(window),
+      ...ledger.latencyMetrics(expected),
+      edits,
+      deliveredPercent: (100 * ledger.delivered) / expected,
+      serverCpuMicrosPerDelivery: (window.serverCpuSeconds * 1e6) / ledger.delivered,
+    },
+    correct: verdict.correct,
+    correctness: verdict.summary,
+  }
+}
+

@@ -6,19 +6,14 @@
 import type { RoomScope } from '../../auth/claims.js'
 import { KeyRing } from '../../auth/keys.js'
 import { verifyRoomToken } from '../../auth/tokens.js'
-import { DEFAULTS } from '../../relay/config.js'
+import { BENCH_TOKEN_SETTINGS } from '../token-settings.js'
 
 export type TokenCheck = (token: string | null, room: string) => Promise<RoomScope | null>
 
 export async function makeTokenCheck(dataDir: string): Promise<TokenCheck> {
   const { ring } = await KeyRing.open(dataDir)
-  const settings = {
-    issuer: DEFAULTS.issuer,
-    audience: DEFAULTS.audience,
-    clockToleranceSeconds: DEFAULTS.clockToleranceSeconds,
-  }
   return async (token, room) => {
-    const verified = await verifyRoomToken(ring, settings, token)
+    const verified = await verifyRoomToken(ring, BENCH_TOKEN_SETTINGS, token)
     if (!verified.ok || verified.claims.room !== room) return null
     return verified.claims.scope
   }

@@ -12,7 +12,7 @@ import { DeliveryLedger } from '../deliveries.js'
 import { runOpenLoop } from '../open-loop.js'
 import { measureWindow, windowMetrics } from '../probe.js'
 import { BenchSession } from '../session.js'
-import { Verdict } from '../verdict.js'
+import { openLoopResult, Verdict } from '../verdict.js'
 import { sleep, waitUntil } from '../wait.js'
 import { TypingWriter } from '../writer.js'
 
@@ -79,17 +79,7 @@ export async function fanoutOpenLoop(
   })
   const verdict = judge(room, ledger, edits)
   closeRoom(room)
-  return {
-    metrics: {
-      ...windowMetrics(window),
-      ...ledger.latencyMetrics(expected),
-      edits,
-      deliveredPercent: (100 * ledger.delivered) / expected,
-      serverCpuMicrosPerDelivery: (window.serverCpuSeconds * 1e6) / ledger.delivered,
-    },
-    correct: verdict.correct,
-    correctness: verdict.summary,
-  }
+  return openLoopResult(window, ledger, edits, expected, verdict)
 }
 
 export async function fanoutClosedLoop(

@@ -8,9 +8,9 @@ import { openAll } from '../connect.js'
 import { CONNECT_DEADLINE_MS, drainTimeoutMs, mintMany, SETTLE_MS, type RunContext } from '../context.js'
 import { DeliveryLedger } from '../deliveries.js'
 import { runOpenLoop } from '../open-loop.js'
-import { measureWindow, windowMetrics } from '../probe.js'
+import { measureWindow } from '../probe.js'
 import { BenchSession } from '../session.js'
-import { Verdict } from '../verdict.js'
+import { openLoopResult, Verdict } from '../verdict.js'
 import { waitUntil } from '../wait.js'
 import { TypingWriter } from '../writer.js'
 
@@ -78,15 +78,5 @@ export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): P
   }
   for (const writer of writers) writer.session.close()
   for (const reader of readers) reader.close()
-  return {
-    metrics: {
-      ...windowMetrics(window),
-      ...ledger.latencyMetrics(expected),
-      edits,
-      deliveredPercent: (100 * ledger.delivered) / expected,
-      serverCpuMicrosPerDelivery: (window.serverCpuSeconds * 1e6) / ledger.delivered,
-    },
-    correct: verdict.correct,
-    correctness: verdict.summary,
-  }
+  return openLoopResult(window, ledger, edits, expected, verdict)
 }
