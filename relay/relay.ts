@@ -17,6 +17,20 @@ import type { DocumentStore } from './storage.js'
 
 const SWEEP_INTERVAL_MS = 1000
 
+/**
+ * Each socket carries its session under this key, so one set of listeners serves every
+ * connection: per-session closures would cost a few hundred bytes each, times every idle viewer.
+ */
+const SESSION = Symbol('lectern.session')
+type SessionSocket = WebSocket & { [SESSION]?: Session }
+
+interface SocketListeners {
+  message(this: WebSocket, data: Buffer, isBinary: boolean): void
+  pong(this: WebSocket): void
+  error(this: WebSocket, error: Error): void
+  close(this: WebSocket): void
+}
+
 export class Relay {
   readonly rooms = new Map<string, Room>()
   readonly sessions = new Set<Session>()
@@ -29,6 +43,7 @@ export class Relay {
   private lastPingAt = Date.now()
   private lastKeepaliveAt = Date.now()
   private stopping = false
+  private readonly listeners: SocketListeners
 
   constructor(
     private readonly config: RelayConfig,
@@ -43,6 +58,7 @@ export class Relay {
       bytesBurst: config.rateBytesBurst,
     }
     // Fast enough for the keepalive: a session is never quiet for more than two keepalive intervals.
+    this.listeners = this.socketListeners()
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(SWEEP_INTERVAL_MS, config.keepaliveIntervalMs))
     this.sweepTimer.unref()
   }
@@ -102,22 +118,44 @@ export class Relay {
     )
     this.sessions.add(session)
     this.counters.sessionsOpened++
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(session, room, data, isBinary))
-    ws.on('pong', () => {
-      session.answeredPing = true
-    })
-    ws.on('error', (error) => this.log.debug({ room: room.name, sub: session.sub, err: error.message }, 'socket error'))
-    ws.on('close', () => {
-      session.closed = true
-      this.sessions.delete(session)
-      room.leave(session)
-    })
+    ;(ws as SessionSocket)[SESSION] = session
+    ws.on('message', this.listeners.message)
+    ws.on('pong', this.listeners.pong)
+    ws.on('error', this.listeners.error)
+    ws.on('close', this.listeners.close)
     room.join(session)
     return session
   }
 
-  private receive(session: Session, room: Room, data: Buffer, isBinary: boolean): void {
-    if (session.closed) return
+  private socketListeners(): SocketListeners {
+    // Inside the listeners `this` is the socket; the relay is reached through this alias.
+    const relay = this
+    return {
+      message(data, isBinary) {
+        const session = (this as SessionSocket)[SESSION]
+        if (session) relay.receive(session, data, isBinary)
+      },
+      pong() {
+        const session = (this as SessionSocket)[SESSION]
+        if (session) session.answeredPing = true
+      },
+      error(error) {
+        const session = (this as SessionSocket)[SESSION]
+        relay.log.debug({ room: session?.room, sub: session?.sub, err: error.message }, 'socket error')
+      },
+      close() {
+        const session = (this as SessionSocket)[SESSION]
+        if (!session) return
+        session.closed = true
+        relay.sessions.delete(session)
+        relay.rooms.get(session.room)?.leave(session)
+      },
+    }
+  }
+
+  private receive(session: Session, data: Buffer, isBinary: boolean): void {
+    const room = this.rooms.get(session.room)
+    if (session.closed || !room) return
     this.counters.framesIn++
     this.counters.bytesIn += data.length
     if (!isBinary) {

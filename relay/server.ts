@@ -128,8 +128,10 @@ export class RelayServer {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    // A client that vanishes mid-handshake must not take the process down.
-    socket.on('error', () => socket.destroy())
+    // A client that vanishes mid-handshake must not take the process down. A named function, not
+    // a closure: a closure here would keep this call's whole scope (claims, identity) alive for as
+    // long as the socket lives.
+    socket.on('error', destroyOnError)
     const { relay, keys, log } = this.parts
     const room = roomFromRequestUrl(req.url)
     if (!room.ok) return this.refuse(req, socket, head, CloseCode.badRoom, room.reason)
@@ -149,6 +151,8 @@ export class RelayServer {
       return this.refuse(req, socket, head, CloseCode.roomUnavailable, 'room could not be loaded')
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here on `ws` handles socket errors.
+      socket.off('error', destroyOnError)
       const session = relay.attach(ws, loaded, admitted.identity)
       if (!session) return
       this.admission.attached?.(session)
@@ -165,10 +169,15 @@ export class RelayServer {
     this.parts.relay.counters.refuse(reason)
     this.parts.log.info({ closeCode: code, reason }, 'session refused')
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', destroyOnError)
       ws.on('error', () => undefined)
       ws.close(code, reason)
     })
   }
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy()
 }
 
 function pathOf(req: IncomingMessage): string {
