@@ -3,7 +3,7 @@
  * signs, every key still inside its verification window verifies. Rotation adds a key and keeps the
  * old ones until the tokens they signed can no longer be valid.
  */
-import { generateKeyPairSync, createPublicKey, createPrivateKey, type KeyObject } from 'node:crypto'
+import { generateKeyPairSync, createPublicKey, createPrivateKey, webcrypto, type KeyObject } from 'node:crypto'
 import { readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { calculateJwkThumbprint, type JWK } from 'jose'
@@ -24,19 +24,28 @@ export interface SigningKey {
   kid: string
   privateKey: KeyObject
   publicKey: KeyObject
+  /**
+   * The public key imported once for WebCrypto, which jose verifies with: handing jose the
+   * KeyObject instead makes it convert the key on every verification (about a fifth of the cost).
+   */
+  verificationKey: webcrypto.CryptoKey
   publicJwk: JWK
   createdAt: number
   retireAt?: number
 }
 
-function toSigningKey(stored: StoredKey): SigningKey {
+async function toSigningKey(stored: StoredKey): Promise<SigningKey> {
   const privateKey = createPrivateKey({ key: stored.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' })
   const publicKey = createPublicKey(privateKey)
   const publicJwk = publicKey.export({ format: 'jwk' }) as JWK
+  const verificationKey = await webcrypto.subtle.importKey('jwk', publicJwk as webcrypto.JsonWebKey, { name: 'Ed25519' }, false, [
+    'verify',
+  ])
   const entry: SigningKey = {
     kid: stored.kid,
     privateKey,
     publicKey,
+    verificationKey,
     publicJwk: { ...publicJwk, kid: stored.kid, alg: SIGNING_ALGORITHM, use: 'sig' },
     createdAt: stored.createdAt,
   }
@@ -70,7 +79,7 @@ export class KeyRing {
     }
     const now = Math.floor(Date.now() / 1000)
     const live = stored.filter((key) => key.retireAt === undefined || key.retireAt > now)
-    return { ring: new KeyRing(directory, sortNewestFirst(live.map(toSigningKey))), created }
+    return { ring: new KeyRing(directory, sortNewestFirst(await Promise.all(live.map(toSigningKey)))), created }
   }
 
   /** Re-reads the key files, so a rotation done by another process (the CLI) is picked up. */
@@ -78,7 +87,7 @@ export class KeyRing {
     const now = Math.floor(Date.now() / 1000)
     const stored = await readStoredKeys(this.directory)
     const live = stored.filter((key) => key.retireAt === undefined || key.retireAt > now)
-    if (live.length > 0) this.keys = sortNewestFirst(live.map(toSigningKey))
+    if (live.length > 0) this.keys = sortNewestFirst(await Promise.all(live.map(toSigningKey)))
   }
 
   get signingKey(): SigningKey {

@@ -66,7 +66,7 @@ export async function verifyRoomToken(
       unknownKid = true
       throw new Error('unknown kid')
     }
-    return key.publicKey
+    return key.verificationKey
   }
   try {
     const { payload } = await jwtVerify(token, resolveKey, {
