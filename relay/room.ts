@@ -112,15 +112,8 @@ export class Room {
   }
 
   private applyUpdate(session: Session, frame: Uint8Array): void {
-    let update: Uint8Array
-    try {
-      update = readCheckedUpdate(frame)
-      this.joinStep2 = null
-      Y.applyUpdate(this.doc, update, session)
-    } catch (error) {
-      this.rejectUpdate(session, error)
-      return
-    }
+    const update = this.applyFrame(session, frame)
+    if (update === null) return
     this.hooks.persist(this, update)
     this.broadcast(frame, session)
   }
@@ -130,19 +123,13 @@ export class Room {
    * whole document), so only what it actually changed is forwarded, as an ordinary update.
    */
   private applyStep2(session: Session, frame: Uint8Array): void {
-    let update: Uint8Array
     let effective: Uint8Array | null = null
     const capture = (changes: Uint8Array) => {
       effective = changes
     }
     this.doc.on('update', capture)
     try {
-      update = readCheckedUpdate(frame)
-      this.joinStep2 = null
-      Y.applyUpdate(this.doc, update, session)
-    } catch (error) {
-      this.rejectUpdate(session, error)
-      return
+      if (this.applyFrame(session, frame) === null) return
     } finally {
       this.doc.off('update', capture)
     }
@@ -151,27 +138,38 @@ export class Room {
     this.broadcast(encodeSyncUpdate(effective), session)
   }
 
+  /** Applies the update in a sync frame to the document; null, counted and logged, if it fails. */
+  private applyFrame(session: Session, frame: Uint8Array): Uint8Array | null {
+    try {
+      const update = readCheckedUpdate(frame)
+      this.joinStep2 = null
+      Y.applyUpdate(this.doc, update, session)
+      return update
+    } catch (error) {
+      this.rejectUpdate(session, error)
+      return null
+    }
+  }
+
   private rejectUpdate(session: Session, error: unknown): void {
     this.counters.failedUpdates++
     this.log.warn({ room: this.name, sub: session.sub, err: (error as Error).message }, 'update failed to apply; not forwarded')
   }
 
   private answerStep1(session: Session, frame: Uint8Array): void {
-    let stateVector: Uint8Array
-    let missing: Uint8Array
+    let answer: Uint8Array
     try {
-      stateVector = readSyncPayload(frame)
+      const stateVector = readSyncPayload(frame)
       if (isEmptyStateVector(stateVector)) {
-        this.joinStep2 ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
-        session.send(this.joinStep2)
-        return
+        answer = this.joinStep2 ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
+      } else {
+        answer = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
       }
-      missing = Y.encodeStateAsUpdate(this.doc, stateVector)
     } catch {
       this.counters.malformedFrames++
       return
     }
-    session.send(encodeSyncStep2(missing))
+    session.send(answer)
   }
 
   private receiveAwareness(session: Session, frame: Uint8Array): void {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Writable } from 'node:stream'
 import * as ws from 'ws'
 import * as Y from 'yjs'
-import { classifyFrame, encodeSyncUpdate } from '../protocol/messages.js'
+import { classifyFrame, encodeSyncStep2, encodeSyncUpdate } from '../protocol/messages.js'
+import { readSyncPayload } from '../protocol/sync.js'
 import { frameBinaryMessages } from '../relay/ws-frame.js'
 import { sleep, text, useTestRelay, waitFor, waitSynced } from './helpers.js'
 
@@ -55,6 +56,36 @@ describe('fan-out', () => {
       expect(ownEchoes).toHaveLength(0)
       expect(updatesOf(writers[n]!.frames)).toHaveLength(100)
     }
+  })
+
+  it('forwards only what a sync step 2 changed, as a plain update', async () => {
+    const relay = await fixture.start()
+    const base = new Y.Doc()
+    base.getText('text').insert(0, 'x'.repeat(5000))
+    const first = fixture.raw(ROOM, await relay.mint(ROOM, 'write', { sub: 'first' }))
+    await first.opened
+    first.send(encodeSyncUpdate(Y.encodeStateAsUpdate(base)))
+    await waitFor(() => relay.relay.rooms.get(ROOM)?.doc.getText('text').length === 5000, 'base applied')
+    await sleep(20)
+    const reader = fixture.raw(ROOM, await relay.mint(ROOM, 'read'))
+    await reader.opened
+    // A reconnecting client answers step 1 with its whole document: the 5,000 characters the room
+    // has, plus one new edit.
+    const reconnecting = new Y.Doc()
+    Y.applyUpdate(reconnecting, Y.encodeStateAsUpdate(base))
+    reconnecting.getText('text').insert(0, 'new ')
+    const step2 = encodeSyncStep2(Y.encodeStateAsUpdate(reconnecting))
+    const second = fixture.raw(ROOM, await relay.mint(ROOM, 'write', { sub: 'second' }))
+    await second.opened
+    second.send(step2)
+    await waitFor(() => reader.frames.some((frame) => classifyFrame(frame) === 'sync-update'), 'reader gets the change')
+    const forwarded = reader.frames.filter((frame) => classifyFrame(frame) === 'sync-update')
+    expect(forwarded).toHaveLength(1)
+    expect(forwarded[0]!.length).toBeLessThan(step2.length / 10)
+    const mirror = new Y.Doc()
+    Y.applyUpdate(mirror, Y.encodeStateAsUpdate(base))
+    Y.applyUpdate(mirror, readSyncPayload(forwarded[0]!))
+    expect(text(mirror)).toBe(`new ${'x'.repeat(5000)}`)
   })
 
   it('converges a room of many writers and readers', async () => {
