@@ -61,15 +61,13 @@ export class RoomOutbox {
     let delivered = 0
     for (const receiver of this.receivers) {
       if (!origins.has(receiver)) {
-        receiver.writeFramed(everything)
-        delivered += batch.length
+        if (receiver.writeFramed(everything)) delivered += batch.length
         continue
       }
       // A writer gets the batch without its own messages; rare enough to frame separately.
       const others = batch.filter((entry) => entry.origin !== receiver).map((entry) => entry.message)
       if (others.length === 0) continue
-      receiver.writeFramed(frameBinaryMessages(others))
-      delivered += others.length
+      if (receiver.writeFramed(frameBinaryMessages(others))) delivered += others.length
     }
     this.counters.framesOut += delivered
   }
