@@ -57,8 +57,8 @@ export class Relay {
       bytesPerSecond: config.rateBytesPerSecond,
       bytesBurst: config.rateBytesBurst,
     }
-    // Fast enough for the keepalive: a session is never quiet for more than two keepalive intervals.
     this.listeners = this.socketListeners()
+    // Fast enough for the keepalive: a session is never quiet for more than two keepalive intervals.
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(SWEEP_INTERVAL_MS, config.keepaliveIntervalMs))
     this.sweepTimer.unref()
   }

@@ -19,7 +19,7 @@ import type { Session, SessionIdentity } from './session.js'
 
 /**
  * Decides, after the token verified, whether a session is admitted and with which identity. The
- * token service plugs in a policy that consults grants; the default trusts the token alone.
+ * token service's policy consults grants, and admits grant-less tokens as tokenOnlyAdmission does.
  */
 export interface AdmissionPolicy {
   admit(claims: RoomClaims): Promise<{ ok: true; identity: SessionIdentity } | { ok: false; code: number; reason: string }>
@@ -30,6 +30,7 @@ export interface AdmissionPolicy {
   attached?(session: Session): void
 }
 
+/** Trusts the token alone: its scope, and a session that ends at the token's `exp`. */
 export const tokenOnlyAdmission: AdmissionPolicy = {
   async admit(claims) {
     return { ok: true, identity: { sub: claims.sub, scope: claims.scope, expiresAtMs: claims.exp * 1000 } }
@@ -45,15 +46,14 @@ export interface ServerParts {
   keys: KeyRing
   metrics: Registry
   log: Logger
-  admission?: AdmissionPolicy
-  routes?: RouteHandler[]
+  admission: AdmissionPolicy
+  routes: RouteHandler[]
 }
 
 export class RelayServer {
   readonly http: Server
   private readonly wss: WebSocketServer
   private readonly tokenSettings: TokenSettings
-  private readonly admission: AdmissionPolicy
 
   constructor(private readonly parts: ServerParts) {
     const { config } = parts
@@ -62,7 +62,6 @@ export class RelayServer {
       audience: config.audience,
       clockToleranceSeconds: config.clockToleranceSeconds,
     }
-    this.admission = parts.admission ?? tokenOnlyAdmission
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: config.maxFrameBytes,
@@ -121,7 +120,7 @@ export class RelayServer {
       sendJson(res, 200, this.parts.keys.jwks())
       return
     }
-    for (const handler of this.parts.routes ?? []) {
+    for (const handler of this.parts.routes) {
       if (await handler(req, res)) return
     }
     sendError(res, 404, 'not_found', `no route for ${req.method} ${path}`)
@@ -141,7 +140,7 @@ export class RelayServer {
     if (claims.room !== room.room) {
       return this.refuse(req, socket, head, CloseCode.forbidden, 'token is for another room')
     }
-    const admitted = await this.admission.admit(claims)
+    const admitted = await this.parts.admission.admit(claims)
     if (!admitted.ok) return this.refuse(req, socket, head, admitted.code, admitted.reason)
     let loaded
     try {
@@ -155,7 +154,7 @@ export class RelayServer {
       socket.off('error', destroyOnError)
       const session = relay.attach(ws, loaded, admitted.identity)
       if (!session) return
-      this.admission.attached?.(session)
+      this.parts.admission.attached?.(session)
       log.debug({ room: room.room, sub: session.sub, scope: session.scope }, 'session admitted')
     })
   }

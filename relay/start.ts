@@ -11,7 +11,7 @@ import { FileDocumentStore } from './file-store.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMetricsRegistry, RelayCounters } from './metrics.js'
 import { Relay } from './relay.js'
-import { RelayServer, type AdmissionPolicy, type RouteHandler } from './server.js'
+import { RelayServer } from './server.js'
 import type { DocumentStore } from './storage.js'
 
 export interface RunningRelay {
@@ -33,8 +33,6 @@ export interface RunningRelay {
 export interface StartOptions {
   logger?: Logger
   store?: DocumentStore
-  admission?: AdmissionPolicy
-  routes?: RouteHandler[]
   tokenService?: TokenServiceSettings
 }
 
@@ -67,8 +65,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     keys,
     metrics,
     log,
-    admission: options.admission ?? new GrantAdmission(access.store, live, log),
-    routes: [tokenServiceRoutes(access.service, access.authenticator), ...(options.routes ?? [])],
+    admission: new GrantAdmission(access.store, live, log),
+    routes: [tokenServiceRoutes(access.service, access.authenticator)],
   })
   const { host, port } = await server.listen()
   const urlHost = host.includes(':') ? `[${host}]` : host
