@@ -1,18 +1,19 @@
 /** Assembles a running relay from a configuration: keys, store, rooms, token service, HTTP server. */
 import { KeyRing } from '../auth/keys.js'
-import { GrantAdmission } from '../auth/service/grant-admission.js'
-import { LocalGrantSessions } from '../auth/service/live-sessions.js'
+import { GrantAdmission } from './access/grant-admission.js'
+import { LocalGrantSessions } from './access/local-grant-sessions.js'
 import { openTokenService } from '../auth/service/open-token-service.js'
 import { TOKEN_SERVICE_DEFAULTS, type TokenServiceSettings } from '../auth/service/settings.js'
-import { tokenServiceRoutes } from './api.js'
-import { announceServer, withdrawServer } from './api-discovery.js'
+import { tokenServiceRoutes } from './http/api.js'
+import { announceServer, withdrawServer } from './http/api-discovery.js'
 import type { RelayConfig } from './config.js'
-import { FileDocumentStore } from './file-store.js'
+import { FileDocumentStore } from './storage/file-document-store.js'
 import { createLogger, type Logger } from './logger.js'
-import { createMetricsRegistry, RelayCounters } from './metrics.js'
-import { Relay } from './relay.js'
-import { RelayServer } from './server.js'
-import type { DocumentStore } from './storage.js'
+import { RelayCounters } from './core/counters.js'
+import { createMetricsRegistry } from './http/metrics.js'
+import { Relay } from './core/relay.js'
+import { RelayServer } from './http/server.js'
+import type { DocumentStore } from './storage/document-store.js'
 
 export interface RunningRelay {
   config: RelayConfig

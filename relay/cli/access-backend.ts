@@ -1,0 +1,160 @@
+/**
+ * Where the CLI's share, grants and keys commands run. When a server is running on the data
+ * directory (or `--server` names one), they go through its API, so changes reach live sessions
+ * at once; otherwise they open the data directory themselves.
+ */
+import { join } from 'node:path'
+import type { Grant, GrantScope } from '../../auth/grants.js'
+import { KeyRing } from '../../auth/keys.js'
+import type { LinkView } from '../../auth/share-links.js'
+import { ADMIN_KEY_FILE, readAdminKeyFile } from '../../auth/service/admin-credential.js'
+import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
+import { openTokenService } from '../../auth/service/open-token-service.js'
+import type { Principal } from '../../auth/service/principal.js'
+import { resolveTokenServiceSettings } from '../../auth/service/settings.js'
+import type { NewLinkRequest } from '../../auth/service/token-service.js'
+import { API_PREFIX } from '../http/api.js'
+import { runningServer } from '../http/api-discovery.js'
+import type { RelayConfig } from '../config.js'
+import { createLogger } from '../logger.js'
+
+export interface AccessOperations {
+  /** Where the operations run, for the operator: the server's URL or the data directory. */
+  readonly target: string
+  createLink(room: string, request: NewLinkRequest): Promise<{ link: LinkView; code: string }>
+  listLinks(room: string): Promise<LinkView[]>
+  revokeLink(room: string, linkId: string, endSessions: boolean): Promise<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }>
+  listGrants(room: string): Promise<Grant[]>
+  setGrant(room: string, subject: string, scope: GrantScope): Promise<{ grant: Grant; created: boolean; sessionsChanged: number }>
+  revokeGrant(room: string, subject: string): Promise<{ grant: Grant; sessionsEnded: number }>
+  rotateKeys(graceSeconds: number | undefined): Promise<{ keyId: string; graceSeconds: number }>
+  close(): Promise<void>
+}
+
+/** A refusal from the token service, or a server that cannot be reached (exit code 3). */
+export class OperationFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 3,
+  ) {
+    super(message)
+  }
+}
+
+/** The audit log's name for changes made by the CLI on the data directory. */
+const OPERATOR_ACTOR = 'operator (cli)'
+
+export async function chooseBackend(config: RelayConfig, server: string | undefined, adminKeyFile: string | undefined): Promise<AccessOperations> {
+  const url = server ?? (await runningServer(config.dataDir))?.url
+  if (url === undefined) return openLocal(config)
+  return new RemoteAccess(url, await adminKey(config.dataDir, adminKeyFile))
+}
+
+async function adminKey(dataDir: string, keyFile: string | undefined): Promise<string> {
+  const fromEnvironment = process.env.LECTERN_ADMIN_TOKEN
+  if (fromEnvironment) return fromEnvironment
+  const path = keyFile ?? join(dataDir, ADMIN_KEY_FILE)
+  const key = await readAdminKeyFile(path)
+  if (key === undefined) throw new OperationFailed(`no admin key: set LECTERN_ADMIN_TOKEN or pass --admin-key-file (looked in ${path})`, 1)
+  return key
+}
+
+async function openLocal(config: RelayConfig): Promise<AccessOperations> {
+  const { ring } = await KeyRing.open(config.dataDir)
+  const opened = await openTokenService({
+    config,
+    keys: ring,
+    settings: resolveTokenServiceSettings({}, process.env, config.clockToleranceSeconds),
+    // No server is running on this directory, so there are no live sessions to change.
+    live: NO_LIVE_SESSIONS,
+    log: createLogger('warn'),
+  })
+  const operator: Principal = { kind: 'admin', actor: OPERATOR_ACTOR }
+  const { service } = opened
+  return {
+    target: config.dataDir,
+    createLink: (room, request) => service.createLink(operator, room, request),
+    listLinks: (room) => service.listLinks(operator, room),
+    revokeLink: (room, linkId, endSessions) => service.revokeLink(operator, room, linkId, endSessions),
+    listGrants: (room) => service.listGrants(operator, room),
+    setGrant: (room, subject, scope) => service.setGrant(operator, room, subject, scope),
+    revokeGrant: (room, subject) => service.revokeGrant(operator, room, subject),
+    rotateKeys: (graceSeconds) => service.rotateKeys(operator, graceSeconds),
+    close: () => opened.close(),
+  }
+}
+
+class RemoteAccess implements AccessOperations {
+  constructor(
+    readonly target: string,
+    private readonly credential: string,
+  ) {}
+
+  createLink(room: string, request: NewLinkRequest): Promise<{ link: LinkView; code: string }> {
+    return this.call('POST', `${roomPath(room)}/links`, request)
+  }
+
+  async listLinks(room: string): Promise<LinkView[]> {
+    return (await this.call<{ links: LinkView[] }>('GET', `${roomPath(room)}/links`)).links
+  }
+
+  revokeLink(room: string, linkId: string, endSessions: boolean) {
+    return this.call<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }>(
+      'DELETE',
+      `${roomPath(room)}/links/${encodeURIComponent(linkId)}?endSessions=${endSessions}`,
+    )
+  }
+
+  async listGrants(room: string): Promise<Grant[]> {
+    return (await this.call<{ grants: Grant[] }>('GET', `${roomPath(room)}/grants`)).grants
+  }
+
+  setGrant(room: string, subject: string, scope: GrantScope) {
+    return this.call<{ grant: Grant; created: boolean; sessionsChanged: number }>('PUT', grantPath(room, subject), { scope })
+  }
+
+  revokeGrant(room: string, subject: string) {
+    return this.call<{ grant: Grant; sessionsEnded: number }>('DELETE', grantPath(room, subject))
+  }
+
+  rotateKeys(graceSeconds: number | undefined) {
+    return this.call<{ keyId: string; graceSeconds: number }>('POST', '/keys/rotate', graceSeconds === undefined ? {} : { graceSeconds })
+  }
+
+  async close(): Promise<void> {}
+
+  /** The API answers with the same shapes the token service returns, so the result is typed by the operation. */
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(`${this.target}${API_PREFIX}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.credential}`, 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      })
+    } catch (error) {
+      const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
+      throw new OperationFailed(`cannot reach the server at ${this.target}: ${cause}`, 3)
+    }
+    const text = await response.text()
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw new OperationFailed(`the server at ${this.target} answered ${response.status} with a body that is not JSON`, 1)
+    }
+    if (!response.ok) {
+      const { error, message } = parsed as { error?: string; message?: string }
+      throw new OperationFailed(`${message ?? 'request failed'} (${response.status} ${error ?? 'error'})`, 1)
+    }
+    return parsed as T
+  }
+}
+
+function roomPath(room: string): string {
+  return `/rooms/${encodeURIComponent(room)}`
+}
+
+function grantPath(room: string, subject: string): string {
+  return `${roomPath(room)}/grants/${encodeURIComponent(subject)}`
+}

@@ -1,0 +1,23 @@
+/**
+ * The relay's counters. The hot path increments plain numbers (a prom-client `inc()` allocates label
+ * objects, too costly per frame and receiver); `relay/http/metrics.ts` reads them when /metrics is
+ * scraped.
+ */
+export class RelayCounters {
+  framesIn = 0
+  bytesIn = 0
+  framesOut = 0
+  bytesOut = 0
+  readOnlyWritesDropped = 0
+  awarenessDropped = 0
+  malformedFrames = 0
+  failedUpdates = 0
+  sessionsOpened = 0
+  slowReceiverCloses = 0
+  rateLimitPauses = 0
+  refusedSessions = new Map<string, number>()
+
+  refuse(reason: string): void {
+    this.refusedSessions.set(reason, (this.refusedSessions.get(reason) ?? 0) + 1)
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The relay's rooms and sessions: loading rooms from the store, admitting sessions into them,
+ * unloading idle rooms, and the periodic sweep (token expiry, keepalives, dead peers).
+ */
+import * as Y from 'yjs'
+import type { WebSocket } from 'ws'
+import type { RoomScope } from '../../auth/claims.js'
+import { KEEPALIVE_FRAME } from '../../protocol/messages.js'
+import { CloseCode } from '../../protocol/close-codes.js'
+import type { RelayConfig } from '../config.js'
+import type { Logger } from '../logger.js'
+import type { RelayCounters } from './counters.js'
+import { InboundRateLimiter, type RateLimits } from './rate-limit.js'
+import { Room, type RoomHooks } from './room.js'
+import { Session, type SessionIdentity } from './session.js'
+import type { DocumentStore } from '../storage/document-store.js'
+
+const SWEEP_INTERVAL_MS = 1000
+
+/**
+ * Each socket carries its session under this key, so one set of listeners serves every
+ * connection: per-session closures would cost a few hundred bytes each, times every idle viewer.
+ */
+const SESSION = Symbol('lectern.session')
+type SessionSocket = WebSocket & { [SESSION]?: Session }
+
+interface SocketListeners {
+  message(this: WebSocket, data: Buffer, isBinary: boolean): void
+  pong(this: WebSocket): void
+  error(this: WebSocket, error: Error): void
+  close(this: WebSocket): void
+}
+
+export class Relay {
+  readonly rooms = new Map<string, Room>()
+  readonly sessions = new Set<Session>()
+  private readonly loading = new Map<string, Promise<Room>>()
+  private readonly unloading = new Map<string, Promise<void>>()
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
+  private readonly compacting = new Set<string>()
+  private readonly rateLimits: RateLimits
+  private readonly sweepTimer: NodeJS.Timeout
+  private lastPingAt = Date.now()
+  private lastKeepaliveAt = Date.now()
+  private stopping = false
+  private readonly listeners: SocketListeners
+
+  constructor(
+    private readonly config: RelayConfig,
+    private readonly store: DocumentStore,
+    readonly counters: RelayCounters,
+    private readonly log: Logger,
+  ) {
+    this.rateLimits = {
+      framesPerSecond: config.rateFramesPerSecond,
+      framesBurst: config.rateFramesBurst,
+      bytesPerSecond: config.rateBytesPerSecond,
+      bytesBurst: config.rateBytesBurst,
+    }
+    this.listeners = this.socketListeners()
+    // Fast enough for the keepalive: a session is never quiet for more than two keepalive intervals.
+    this.sweepTimer = setInterval(() => this.sweep(), Math.min(SWEEP_INTERVAL_MS, config.keepaliveIntervalMs))
+    this.sweepTimer.unref()
+  }
+
+  /** Returns the loaded room, loading it from the store first if needed. */
+  async openRoom(name: string): Promise<Room> {
+    const timer = this.unloadTimers.get(name)
+    if (timer) {
+      clearTimeout(timer)
+      this.unloadTimers.delete(name)
+    }
+    const unloading = this.unloading.get(name)
+    if (unloading) await unloading
+    const loaded = this.rooms.get(name)
+    if (loaded) return loaded
+    let pending = this.loading.get(name)
+    if (!pending) {
+      pending = this.loadRoom(name).finally(() => this.loading.delete(name))
+      this.loading.set(name, pending)
+    }
+    return pending
+  }
+
+  private async loadRoom(name: string): Promise<Room> {
+    const updates = await this.store.load(name)
+    const hooks: RoomHooks = {
+      persist: (room, update) => this.persist(room, update),
+      emptied: (room) => this.scheduleUnload(room),
+    }
+    const room = new Room(
+      name,
+      this.config.maxAwarenessClientsPerSession,
+      this.config.maxAwarenessFrameBytes,
+      this.counters,
+      hooks,
+      this.log,
+    )
+    room.restore(updates)
+    this.rooms.set(name, room)
+    this.log.debug({ room: name, storedUpdates: updates.length }, 'room loaded')
+    return room
+  }
+
+  /** Admits an upgraded socket into a room it was verified for. */
+  attach(ws: WebSocket, room: Room, identity: SessionIdentity): Session | null {
+    if (this.rooms.get(room.name) !== room || this.stopping) {
+      ws.close(CloseCode.goingAway, 'room is reloading: reconnect')
+      return null
+    }
+    const session = new Session(
+      ws,
+      room.name,
+      identity,
+      new InboundRateLimiter(this.rateLimits),
+      this.counters,
+      this.config.sendHighWaterBytes,
+    )
+    this.sessions.add(session)
+    this.counters.sessionsOpened++
+    ;(ws as SessionSocket)[SESSION] = session
+    ws.on('message', this.listeners.message)
+    ws.on('pong', this.listeners.pong)
+    ws.on('error', this.listeners.error)
+    ws.on('close', this.listeners.close)
+    room.join(session)
+    return session
+  }
+
+  private socketListeners(): SocketListeners {
+    // Inside the listeners `this` is the socket; the relay is reached through this alias.
+    const relay = this
+    return {
+      message(data, isBinary) {
+        const session = (this as SessionSocket)[SESSION]
+        if (session) relay.receive(session, data, isBinary)
+      },
+      pong() {
+        const session = (this as SessionSocket)[SESSION]
+        if (session) session.answeredPing = true
+      },
+      error(error) {
+        const session = (this as SessionSocket)[SESSION]
+        relay.log.debug({ room: session?.room, sub: session?.sub, err: error.message }, 'socket error')
+      },
+      close() {
+        const session = (this as SessionSocket)[SESSION]
+        if (!session) return
+        session.closed = true
+        relay.sessions.delete(session)
+        relay.rooms.get(session.room)?.leave(session)
+      },
+    }
+  }
+
+  private receive(session: Session, data: Buffer, isBinary: boolean): void {
+    const room = this.rooms.get(session.room)
+    if (session.closed || !room) return
+    this.counters.framesIn++
+    this.counters.bytesIn += data.length
+    if (!isBinary) {
+      session.close(CloseCode.unsupportedData, 'the protocol is binary: text frames are not accepted')
+      return
+    }
+    const pauseMs = session.limiter.take(data.length)
+    room.receive(session, data)
+    if (pauseMs > 0) {
+      // Slow the sender down instead of dropping its writes: stop reading its socket for a while.
+      this.counters.rateLimitPauses++
+      session.ws.pause()
+      setTimeout(() => {
+        if (!session.closed) session.ws.resume()
+      }, pauseMs)
+    }
+  }
+
+  /**
+   * Changes a live session's scope in place: a new writer is asked for its state, a new reader is
+   * told straight away that its writes are refused.
+   */
+  setSessionScope(session: Session, scope: RoomScope): void {
+    if (!session.setScope(scope)) return
+    if (scope === 'write') this.rooms.get(session.room)?.requestState(session)
+    else session.tellReadOnly('scope changed to read: document changes are no longer accepted')
+  }
+
+  private persist(room: Room, update: Uint8Array): void {
+    const wantsCompaction = this.store.append(room.name, update)
+    if (wantsCompaction && !this.compacting.has(room.name)) {
+      this.compacting.add(room.name)
+      this.store
+        .compact(room.name, () => Y.encodeStateAsUpdate(room.doc))
+        .catch((error: Error) => this.log.error({ room: room.name, err: error.message }, 'compaction failed'))
+        .finally(() => this.compacting.delete(room.name))
+    }
+  }
+
+  private scheduleUnload(room: Room): void {
+    if (this.stopping) return
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(room.name)
+      if (room.sessions.size > 0 || this.rooms.get(room.name) !== room) return
+      const unloading = this.unloadRoom(room).finally(() => this.unloading.delete(room.name))
+      this.unloading.set(room.name, unloading)
+    }, this.config.roomIdleUnloadMs)
+    timer.unref()
+    this.unloadTimers.set(room.name, timer)
+  }
+
+  private async unloadRoom(room: Room): Promise<void> {
+    this.rooms.delete(room.name)
+    try {
+      await this.store.compact(room.name, () => Y.encodeStateAsUpdate(room.doc))
+      await this.store.release(room.name)
+    } catch (error) {
+      this.log.error({ room: room.name, err: (error as Error).message }, 'saving an idle room failed')
+    }
+    room.doc.destroy()
+    this.log.debug({ room: room.name }, 'room unloaded')
+  }
+
+  private sweep(): void {
+    const now = Date.now()
+    const keepalive = now - this.lastKeepaliveAt >= this.config.keepaliveIntervalMs
+    if (keepalive) this.lastKeepaliveAt = now
+    const ping = now - this.lastPingAt >= this.config.pingIntervalMs
+    if (ping) this.lastPingAt = now
+    for (const session of this.sessions) {
+      if (session.closed) continue
+      if (session.expiresAtMs !== undefined && now >= session.expiresAtMs) {
+        session.close(CloseCode.unauthorized, 'token expired')
+        continue
+      }
+      if (keepalive) {
+        if (!session.sentSinceSweep) session.send(KEEPALIVE_FRAME)
+        session.sentSinceSweep = false
+      }
+      if (ping) {
+        if (!session.answeredPing) {
+          session.closed = true
+          session.ws.terminate()
+          continue
+        }
+        session.answeredPing = false
+        session.ws.ping()
+      }
+    }
+  }
+
+  /** Closes every session, saves every room, closes the store. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    clearInterval(this.sweepTimer)
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer)
+    this.unloadTimers.clear()
+    for (const session of this.sessions) session.close(CloseCode.goingAway, 'server shutting down')
+    await Promise.all(this.unloading.values())
+    await Promise.all([...this.loading.values()].map((pending) => pending.catch(() => undefined)))
+    for (const room of [...this.rooms.values()]) await this.unloadRoom(room)
+    await this.store.close()
+    for (const session of this.sessions) session.ws.terminate()
+  }
+}

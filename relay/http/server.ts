@@ -1,0 +1,163 @@
+/**
+ * The relay's HTTP server: WebSocket upgrades into rooms, health, metrics and the JWKS. Tokens are
+ * verified before the upgrade completes; a refused session gets a close code and no document byte.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer } from 'ws'
+import type { Registry } from 'prom-client'
+import type { KeyRing } from '../../auth/keys.js'
+import { verifyRoomToken, type TokenSettings } from '../../auth/tokens.js'
+import { CloseCode } from '../../protocol/close-codes.js'
+import type { RelayConfig } from '../config.js'
+import { sendError, sendJson } from './http-util.js'
+import type { Logger } from '../logger.js'
+import type { Relay } from '../core/relay.js'
+import { roomFromRequestUrl, tokenFromRequestUrl } from '../../protocol/room-name.js'
+import type { AdmissionPolicy } from '../access/admission.js'
+
+/** Extra HTTP routes (the token service's API); returns false when it does not handle the request. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
+
+export interface ServerParts {
+  config: RelayConfig
+  relay: Relay
+  keys: KeyRing
+  metrics: Registry
+  log: Logger
+  admission: AdmissionPolicy
+  routes: RouteHandler[]
+}
+
+export class RelayServer {
+  readonly http: Server
+  private readonly wss: WebSocketServer
+  private readonly tokenSettings: TokenSettings
+
+  constructor(private readonly parts: ServerParts) {
+    const { config } = parts
+    this.tokenSettings = {
+      issuer: config.issuer,
+      audience: config.audience,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+    }
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    })
+    this.http = createServer((req, res) => {
+      this.route(req, res).catch((error: Error) => {
+        parts.log.error({ method: req.method, path: pathOf(req), err: error.message }, 'request failed')
+        if (!res.headersSent) sendError(res, 500, 'internal', 'internal server error')
+        else res.end()
+      })
+    })
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch((error: Error) => {
+        parts.log.error({ err: error.message }, 'upgrade failed')
+        socket.destroy()
+      })
+    })
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    const { host, port } = this.parts.config
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject)
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject)
+        resolve()
+      })
+    })
+    const address = this.http.address()
+    if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP')
+    return { host: address.address, port: address.port }
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()))
+    await this.parts.relay.stop()
+    this.http.closeAllConnections()
+    await closed
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = pathOf(req)
+    if (req.method === 'GET' && path === '/healthz') {
+      sendJson(res, 200, { status: 'ok', rooms: this.parts.relay.rooms.size, sessions: this.parts.relay.sessions.size })
+      return
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      const text = await this.parts.metrics.metrics()
+      res.writeHead(200, { 'content-type': this.parts.metrics.contentType })
+      res.end(text)
+      return
+    }
+    if (req.method === 'GET' && path === '/.well-known/jwks.json') {
+      sendJson(res, 200, this.parts.keys.jwks())
+      return
+    }
+    for (const handler of this.parts.routes) {
+      if (await handler(req, res)) return
+    }
+    sendError(res, 404, 'not_found', `no route for ${req.method} ${path}`)
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that vanishes mid-handshake must not take the process down. A named function, not
+    // a closure: a closure here would keep this call's whole scope (claims, identity) alive for as
+    // long as the socket lives.
+    socket.on('error', destroyOnError)
+    const { relay, keys, log } = this.parts
+    const room = roomFromRequestUrl(req.url)
+    if (!room.ok) return this.refuse(req, socket, head, CloseCode.badRoom, room.reason)
+    const verified = await verifyRoomToken(keys, this.tokenSettings, tokenFromRequestUrl(req.url))
+    if (!verified.ok) return this.refuse(req, socket, head, CloseCode.unauthorized, verified.reason)
+    const claims = verified.claims
+    if (claims.room !== room.room) {
+      return this.refuse(req, socket, head, CloseCode.forbidden, 'token is for another room')
+    }
+    const admitted = await this.parts.admission.admit(claims)
+    if (!admitted.ok) return this.refuse(req, socket, head, admitted.code, admitted.reason)
+    let loaded
+    try {
+      loaded = await relay.openRoom(room.room)
+    } catch (error) {
+      log.error({ room: room.room, err: (error as Error).message }, 'room could not be loaded')
+      return this.refuse(req, socket, head, CloseCode.roomUnavailable, 'room could not be loaded')
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here on `ws` handles socket errors.
+      socket.off('error', destroyOnError)
+      const session = relay.attach(ws, loaded, admitted.identity)
+      if (!session) return
+      this.parts.admission.attached?.(session)
+      log.debug({ room: room.room, sub: session.sub, scope: session.scope }, 'session admitted')
+    })
+  }
+
+  /**
+   * Completes the handshake only to close with a code: browsers cannot read an HTTP status from a
+   * failed WebSocket handshake, but they do see a close code, and y-websocket ≥ 3.1 stops
+   * reconnecting on 4400–4499.
+   */
+  private refuse(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    this.parts.relay.counters.refuse(reason)
+    this.parts.log.info({ closeCode: code, reason }, 'session refused')
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', destroyOnError)
+      ws.on('error', () => undefined)
+      ws.close(code, reason)
+    })
+  }
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy()
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?', 1)[0]!
+}
