@@ -1,9 +1,9 @@
 /**
- * What a room sends to its sessions, coalesced per event-loop turn. Every message broadcast during
- * one turn is framed once, and each receiver gets all of them in a single socket write: under load
- * (a fast typist, many writers) the relay makes one write per receiver per turn instead of one per
- * receiver per update. Original bytes are kept; nothing is merged or re-encoded, and the order of
- * messages is kept for every receiver.
+ * What a room sends to its sessions, coalesced per event-loop turn. The messages of one turn are
+ * merged (document updates into one update, awareness into one state per client; see
+ * flush-merge.ts), framed once, and each receiver gets them in a single socket write: under load
+ * (a fast typist, many writers) the relay makes one write per receiver per turn, and the receiver
+ * parses one message, instead of one per update.
  *
  * Flushes are paced by their own cost: after a flush that took T ms the next waits until T ms have
  * passed, so a room spends at most half of the event loop writing. A small room's flush takes
@@ -12,16 +12,11 @@
  */
 import type { RelayCounters } from './counters.js'
 import type { Session } from './session.js'
+import { MergedFlush, type OutboxEntry } from './flush-merge.js'
 import { frameBinaryMessages } from './ws-frame.js'
 
-interface Pending {
-  message: Uint8Array
-  /** The session the message came from: it is not sent back to it. Null: everyone gets it. */
-  origin: Session | null
-}
-
 export class RoomOutbox {
-  private pending: Pending[] = []
+  private pending: OutboxEntry[] = []
   private scheduled = false
   /** performance.now() before which the next flush does not start. */
   private nextFlushAt = 0
@@ -32,8 +27,9 @@ export class RoomOutbox {
     private readonly counters: RelayCounters,
   ) {}
 
-  enqueue(message: Uint8Array, origin: Session | null): void {
-    this.pending.push({ message, origin })
+  /** Queues `message`; `update` is the Yjs update inside it when it is a document update. */
+  enqueue(message: Uint8Array, origin: Session | null, update?: Uint8Array): void {
+    this.pending.push(update ? { message, origin, update } : { message, origin })
     if (this.scheduled) return
     this.scheduled = true
     const wait = this.nextFlushAt - performance.now()
@@ -55,17 +51,16 @@ export class RoomOutbox {
     this.pending = []
     this.scheduled = false
     if (batch.length === 0 || this.receivers.size === 0) return
-    const origins = new Set<Session>()
-    for (const entry of batch) if (entry.origin) origins.add(entry.origin)
-    const everything = frameBinaryMessages(batch.map((entry) => entry.message))
+    const merged = new MergedFlush(batch)
+    const everything = frameBinaryMessages(merged.forEveryone)
     let delivered = 0
     for (const receiver of this.receivers) {
-      if (!origins.has(receiver)) {
-        if (receiver.writeFramed(everything)) delivered += batch.length
+      if (!merged.isOrigin(receiver)) {
+        if (receiver.writeFramed(everything)) delivered += merged.forEveryone.length
         continue
       }
-      // A writer gets the batch without its own messages; rare enough to frame separately.
-      const others = batch.filter((entry) => entry.origin !== receiver).map((entry) => entry.message)
+      // A writer gets the batch without its own messages: rare enough to merge and frame apart.
+      const others = merged.forOrigin(receiver)
       if (others.length === 0) continue
       if (receiver.writeFramed(frameBinaryMessages(others))) delivered += others.length
     }

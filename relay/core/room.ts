@@ -111,11 +111,16 @@ export class Room {
     this.outbox.enqueue(frame, except)
   }
 
+  /** Sends a document update from `origin` to every other session, merged with the turn's others. */
+  private broadcastUpdate(frame: Uint8Array, update: Uint8Array, origin: Session): void {
+    this.outbox.enqueue(frame, origin, update)
+  }
+
   private applyUpdate(session: Session, frame: Uint8Array): void {
     const update = this.applyFrame(session, frame)
     if (update === null) return
     this.hooks.persist(this, update)
-    this.broadcast(frame, session)
+    this.broadcastUpdate(frame, update, session)
   }
 
   /**
@@ -135,7 +140,7 @@ export class Room {
     }
     if (effective === null) return
     this.hooks.persist(this, effective)
-    this.broadcast(encodeSyncUpdate(effective), session)
+    this.broadcastUpdate(encodeSyncUpdate(effective), effective, session)
   }
 
   /** Applies the update in a sync frame to the document; null, counted and logged, if it fails. */

@@ -2,13 +2,32 @@ import { describe, expect, it } from 'vitest'
 import type { Writable } from 'node:stream'
 import * as ws from 'ws'
 import * as Y from 'yjs'
+import type { Socket } from 'node:net'
+import { encodeAwarenessEntries, readAwarenessFrame } from '../../protocol/awareness.js'
 import { classifyFrame, encodeSyncStep2, encodeSyncUpdate } from '../../protocol/messages.js'
 import { readSyncPayload } from '../../protocol/sync.js'
 import { frameBinaryMessages } from '../../relay/core/ws-frame.js'
-import { sleep, text, useTestRelay, waitFor, waitSynced } from '../support/relay-fixture.js'
+import { sleep, text, useTestRelay, waitFor, waitSynced, type RawClient } from '../support/relay-fixture.js'
 
 /** ws's frame parser; exported by the package but absent from its type definitions. */
 const Receiver = (ws as unknown as { Receiver: new (options: { isServer: boolean }) => Writable }).Receiver
+
+const updatesOf = (frames: Buffer[]) => frames.filter((frame) => classifyFrame(frame) === 'sync-update')
+
+/** The text of a document built from every update a raw client received. */
+function received(client: RawClient): string {
+  const doc = new Y.Doc()
+  for (const frame of updatesOf(client.frames)) Y.applyUpdate(doc, readSyncPayload(frame))
+  return text(doc)
+}
+
+/** Sends frames in one TCP write, so the relay reads them in one event-loop turn. */
+function sendInOneWrite(client: RawClient, frames: Uint8Array[]): void {
+  const socket = (client.ws as unknown as { _socket: Socket })._socket
+  socket.cork()
+  for (const frame of frames) client.send(frame)
+  socket.uncork()
+}
 
 describe('framing once for every receiver', () => {
   it('produces frames that a WebSocket client parses, at every length encoding', async () => {
@@ -27,35 +46,62 @@ describe('fan-out', () => {
   const fixture = useTestRelay()
   const ROOM = 'fanout'
 
-  it('forwards each writer’s updates in order, byte for byte, and never back to the writer', async () => {
+  it('delivers every writer’s updates to the others, never back to the writer', async () => {
     const relay = await fixture.start()
     const reader = fixture.raw(ROOM, await relay.mint(ROOM, 'read'))
     const writers = await Promise.all([1, 2, 3].map(async (n) => fixture.raw(ROOM, await relay.mint(ROOM, 'write', { sub: `w${n}` }))))
     await Promise.all([reader.opened, ...writers.map((w) => w.opened)])
-    await sleep(50)
-    const sent = new Map<number, Uint8Array[]>()
-    // Three writers, interleaved in the same turns, so the relay coalesces them.
+    const pieces = new Map<number, string[]>()
+    // Three writers, interleaved in the same turns, so the relay merges them into shared flushes.
     for (let round = 0; round < 50; round++) {
       writers.forEach((writer, n) => {
         const doc = new Y.Doc()
         doc.clientID = 1000 + n * 100_000 + round
-        doc.getText('text').insert(0, `w${n}r${round} `)
-        const frame = encodeSyncUpdate(Y.encodeStateAsUpdate(doc))
-        sent.set(n, [...(sent.get(n) ?? []), frame])
-        writer.send(frame)
+        const piece = `w${n}r${round};`
+        doc.getText('text').insert(0, piece)
+        pieces.set(n, [...(pieces.get(n) ?? []), piece])
+        writer.send(encodeSyncUpdate(Y.encodeStateAsUpdate(doc)))
       })
     }
-    const updatesOf = (frames: Buffer[]) => frames.filter((frame) => classifyFrame(frame) === 'sync-update')
-    await waitFor(() => updatesOf(reader.frames).length === 150, 'reader gets all 150 updates')
-    const received = updatesOf(reader.frames).map((frame) => Buffer.from(frame).toString('hex'))
-    for (const [n, frames] of sent) {
-      const positions = frames.map((frame) => received.indexOf(Buffer.from(frame).toString('hex')))
-      expect(positions.every((position) => position >= 0)).toBe(true)
-      expect(positions).toEqual([...positions].sort((a, b) => a - b))
-      const ownEchoes = updatesOf(writers[n]!.frames).filter((frame) => frames.some((mine) => Buffer.from(mine).equals(frame)))
-      expect(ownEchoes).toHaveLength(0)
-      expect(updatesOf(writers[n]!.frames)).toHaveLength(100)
+    const all = [...pieces.values()].flat()
+    await waitFor(() => all.every((piece) => received(reader).includes(piece)), 'reader gets all 150 pieces')
+    for (const [n, own] of pieces) {
+      const others = all.filter((piece) => !own.includes(piece))
+      await waitFor(() => others.every((piece) => received(writers[n]!).includes(piece)), `writer ${n} gets the others' 100 pieces`)
+      expect(own.some((piece) => received(writers[n]!).includes(piece))).toBe(false)
     }
+  })
+
+  it('sends the updates of one turn as one merged message, and a lone writer none of its own', async () => {
+    const relay = await fixture.start()
+    const reader = fixture.raw(ROOM, await relay.mint(ROOM, 'read'))
+    const writer = fixture.raw(ROOM, await relay.mint(ROOM, 'write'))
+    await Promise.all([reader.opened, writer.opened])
+    const doc = new Y.Doc()
+    const frames: Uint8Array[] = []
+    doc.on('update', (update: Uint8Array) => frames.push(encodeSyncUpdate(update)))
+    for (let i = 0; i < 50; i++) doc.getText('text').insert(i, String.fromCharCode(97 + (i % 26)))
+    sendInOneWrite(writer, frames)
+    await waitFor(() => received(reader) === text(doc), 'reader has the 50 keystrokes')
+    expect(updatesOf(reader.frames)).toHaveLength(1)
+    // A round trip through the relay: once the writer's own awareness echo is back, anything of its
+    // own updates would have come before it.
+    writer.send(encodeAwarenessEntries([{ clientId: 7, clock: 1, state: '{}' }]))
+    await waitFor(() => writer.frames.some((frame) => classifyFrame(frame) === 'awareness' && frame.length > 3), 'awareness echo')
+    expect(updatesOf(writer.frames)).toHaveLength(0)
+  })
+
+  it('merges a turn’s awareness into the newest state of each client', async () => {
+    const relay = await fixture.start()
+    const reader = fixture.raw(ROOM, await relay.mint(ROOM, 'read', { sub: 'reader' }))
+    const presenter = fixture.raw(ROOM, await relay.mint(ROOM, 'write', { sub: 'presenter' }))
+    await Promise.all([reader.opened, presenter.opened])
+    const moves = [1, 2, 3, 4, 5].map((clock) => encodeAwarenessEntries([{ clientId: 42, clock, state: JSON.stringify({ cursor: clock }) }]))
+    sendInOneWrite(presenter, moves)
+    const awarenessOf = (frames: Buffer[]) => frames.filter((frame) => classifyFrame(frame) === 'awareness' && frame.length > 3)
+    await waitFor(() => awarenessOf(reader.frames).length > 0, 'reader sees the presenter')
+    const entries = awarenessOf(reader.frames).flatMap((frame) => readAwarenessFrame(frame))
+    expect(entries).toEqual([{ clientId: 42, clock: 5, state: '{"cursor":5}' }])
   })
 
   it('forwards only what a sync step 2 changed, as a plain update', async () => {
