@@ -6,6 +6,7 @@ import { open, mkdir, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { GrantScope } from './grants.js'
+import { PRIVATE_DIRECTORY_MODE } from './files.js'
 
 export type AuditAction =
   | 'grant.created'
@@ -51,7 +52,7 @@ export class AuditLog implements AuditSink {
 
   static async open(dataDir: string, log: Logger): Promise<AuditLog> {
     const path = join(dataDir, 'audit.log')
-    await mkdir(dirname(path), { recursive: true })
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIRECTORY_MODE })
     return new AuditLog(await open(path, 'a', 0o600), log)
   }
 

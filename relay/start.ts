@@ -1,4 +1,5 @@
 /** Assembles a running relay from a configuration: keys, store, rooms, token service, HTTP server. */
+import { ensurePrivateDirectory } from '../auth/files.js'
 import { KeyRing } from '../auth/keys.js'
 import { GrantAdmission } from './access/grant-admission.js'
 import { LocalGrantSessions } from './access/local-grant-sessions.js'
@@ -39,6 +40,7 @@ export interface StartOptions {
 
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const log = options.logger ?? createLogger(config.logLevel)
+  await ensurePrivateDirectory(config.dataDir)
   const { ring: keys, created: createdKey } = await KeyRing.open(config.dataDir)
   let store = options.store
   if (!store) {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { writeFileAtomic } from '../../auth/files.js'
+import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from '../../auth/files.js'
 import type { DocumentStore } from './document-store.js'
 
 const HEADER_BYTES = 8
@@ -51,7 +51,7 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   async load(room: string): Promise<Uint8Array[]> {
-    await mkdir(this.directory, { recursive: true })
+    await mkdir(this.directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE })
     const { snapshot, log } = this.paths(room)
     const updates: Uint8Array[] = []
     const snapshotBytes = await readIfExists(snapshot)
@@ -90,7 +90,7 @@ export class FileDocumentStore implements DocumentStore {
       const state = encodeState()
       files.pending = []
       const { snapshot, log } = this.paths(room)
-      await writeFileAtomic(snapshot, state)
+      await writeFileAtomic(snapshot, state, PRIVATE_FILE_MODE)
       // Only after the snapshot is durable may the log go: replaying it again would be harmless.
       if (files.log) {
         await files.log.truncate(0)
@@ -144,7 +144,7 @@ export class FileDocumentStore implements DocumentStore {
     if (files.pending.length === 0) return
     const batch = files.pending
     files.pending = []
-    files.log ??= await open(this.paths(room).log, 'a')
+    files.log ??= await open(this.paths(room).log, 'a', PRIVATE_FILE_MODE)
     await files.log.write(encodeLogRecords(batch))
     await files.log.datasync()
   }
