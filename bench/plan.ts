@@ -2,22 +2,29 @@
  * Which scenarios a run measures. The full plan is issue 4's; the quick plan keeps one run of each
  * kind at a size that finishes in under two minutes for all servers together.
  */
-import type { Scenario, ServerKind, WireKind } from './spec.js'
+import type { ClientKind, Scenario, ServerKind, WireKind } from './spec.js'
+
+/** Lean rows measure the server alone; they are marked in their id and title. */
+function clientSuffix(client: ClientKind): { id: string; title: string } {
+  return client === 'lean' ? { id: '-lean', title: ', lean readers' } : { id: '', title: '' }
+}
 
 /** Builders: a scenario's id and title follow from its parameters, the same in both plans. */
-function fanoutOpen(readers: number, rate: number, seconds: number): Scenario {
+function fanoutOpen(readers: number, rate: number, seconds: number, client: ClientKind = 'realistic'): Scenario {
+  const suffix = clientSuffix(client)
   return {
-    id: `A-open-${readers}-${rate}`,
-    title: `A fan-out, ${readers} readers, ${rate} edits/s`,
-    spec: { kind: 'fanout-open', readers, rate, seconds },
+    id: `A-open-${readers}-${rate}${suffix.id}`,
+    title: `A fan-out, ${readers} readers, ${rate} edits/s${suffix.title}`,
+    spec: { kind: 'fanout-open', readers, rate, seconds, client },
   }
 }
 
-function fanoutClosed(readers: number, seconds: number): Scenario {
+function fanoutClosed(readers: number, seconds: number, client: ClientKind = 'realistic'): Scenario {
+  const suffix = clientSuffix(client)
   return {
-    id: `A-closed-${readers}`,
-    title: `A fan-out, ${readers} readers, max rate`,
-    spec: { kind: 'fanout-closed', readers, window: 100, seconds },
+    id: `A-closed-${readers}${suffix.id}`,
+    title: `A fan-out, ${readers} readers, max rate${suffix.title}`,
+    spec: { kind: 'fanout-closed', readers, window: 100, seconds, client },
   }
 }
 
@@ -25,7 +32,7 @@ function typingRooms(rooms: number, seconds: number): Scenario {
   return {
     id: `B-typing-${rooms}x4x4`,
     title: `B ${rooms} rooms × (4 writers at 10 edits/s + 4 readers)`,
-    spec: { kind: 'typing-rooms', rooms, writersPerRoom: 4, readersPerRoom: 4, ratePerWriter: 10, seconds },
+    spec: { kind: 'typing-rooms', rooms, writersPerRoom: 4, readersPerRoom: 4, ratePerWriter: 10, seconds, client: 'realistic' },
   }
 }
 
@@ -58,6 +65,8 @@ export function fullPlan(): Scenario[] {
   return [
     ...readerCounts.flatMap((readers) => [fanoutOpen(readers, 20, 10), fanoutOpen(readers, 200, 10)]),
     ...readerCounts.map((readers) => fanoutClosed(readers, 5)),
+    fanoutOpen(1000, 200, 10, 'lean'),
+    fanoutClosed(1000, 5, 'lean'),
     typingRooms(50, 10),
     idle(1000),
     idle(10_000),

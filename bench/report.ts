@@ -24,6 +24,12 @@ interface View {
   ratios: Ratio[]
 }
 
+/** What the receiving clients paid: one event, decode and apply per message. */
+const CLIENT_COLUMNS: Column[] = [
+  { metric: 'messagesPerReceiverPerSecond', label: 'msgs/receiver/s', digits: 1 },
+  { metric: 'clientCpuMicrosPerDelivery', label: 'client CPU µs/delivery', digits: 2 },
+]
+
 const SERVER_COLUMNS: Column[] = [
   { metric: 'serverCpuSeconds', label: 'server CPU s', digits: 2 },
   { metric: 'serverCpuPercent', label: 'server CPU %', digits: 0 },
@@ -39,6 +45,7 @@ const OPEN_LOOP_TABLE: Pick<View, 'columns' | 'ratios'> = {
     { metric: 'deliveredPercent', label: 'delivered %', digits: 1 },
     { metric: 'serverCpuMicrosPerDelivery', label: 'CPU µs/delivery', digits: 2 },
     ...SERVER_COLUMNS,
+    ...CLIENT_COLUMNS,
   ],
   ratios: [
     { metric: 'p99Ms', label: 'p99', better: 'lower' },
@@ -61,6 +68,7 @@ const VIEWS: View[] = [
       { metric: 'p99Ms', label: 'p99 ms', digits: 1 },
       { metric: 'serverCpuMicrosPerDelivery', label: 'CPU µs/delivery', digits: 2 },
       ...SERVER_COLUMNS,
+      ...CLIENT_COLUMNS,
     ],
     ratios: [
       { metric: 'editsPerSecond', label: 'edits/s', better: 'higher' },

@@ -4,13 +4,28 @@
 export const SERVER_KINDS = ['lectern', 'y-websocket-server', 'hocuspocus', 'bare-ws'] as const
 export type ServerKind = (typeof SERVER_KINDS)[number]
 
+/**
+ * What the receiving clients are: `lean` reads every socket into one shared buffer and only scans
+ * frames (the server alone is measured); `realistic` is a `ws` client decoding every message, so
+ * what the clients pay for each message counts too.
+ */
+export type ClientKind = 'lean' | 'realistic'
+
 /** How a load-generator session speaks to a server. */
 export type WireKind = 'y-websocket' | 'hocuspocus' | 'forward'
 
 export type ScenarioSpec =
-  | { kind: 'fanout-open'; readers: number; rate: number; seconds: number }
-  | { kind: 'fanout-closed'; readers: number; window: number; seconds: number }
-  | { kind: 'typing-rooms'; rooms: number; writersPerRoom: number; readersPerRoom: number; ratePerWriter: number; seconds: number }
+  | { kind: 'fanout-open'; readers: number; rate: number; seconds: number; client: ClientKind }
+  | { kind: 'fanout-closed'; readers: number; window: number; seconds: number; client: ClientKind }
+  | {
+      kind: 'typing-rooms'
+      rooms: number
+      writersPerRoom: number
+      readersPerRoom: number
+      ratePerWriter: number
+      seconds: number
+      client: ClientKind
+    }
   | { kind: 'idle'; sessions: number; rooms: number }
   | { kind: 'late-join'; updates: number; joins: number }
   | { kind: 'readonly-flood'; readers: number; framesPerReader: number; ratePerReader: number }

@@ -1,5 +1,5 @@
-/** Issue 4's targets, checked against the runs of this report. */
-import type { Outcomes } from './outcomes.js'
+/** The targets (issue 15's for fan-out, issue 4's for the rest), checked against this report's runs. */
+import type { Better, Outcomes } from './outcomes.js'
 
 export type TargetStatus = 'met' | 'missed' | 'not measured'
 
@@ -20,42 +20,53 @@ function status(ok: boolean): TargetStatus {
   return ok ? 'met' : 'missed'
 }
 
-/** p99 at most half the best peer's, at less server CPU than that peer. */
-function fastAndCheaper(outcomes: Outcomes, scenarioId: string, target: string): TargetCheck {
-  const p99 = outcomes.value(scenarioId, 'lectern', 'p99Ms')
-  const cpu = outcomes.value(scenarioId, 'lectern', 'serverCpuSeconds')
-  const peer = outcomes.bestPeer(scenarioId, 'p99Ms', 'lower')
-  if (p99 === undefined || cpu === undefined || !peer) return notMeasured(target)
-  const peerCpu = outcomes.value(scenarioId, peer.server, 'serverCpuSeconds')!
-  return {
-    target,
-    status: status(p99 <= 0.5 * peer.value && cpu < peerCpu),
-    detail: `p99 ${ms(p99)} vs ${peer.server} ${ms(peer.value)} (×${(p99 / peer.value).toFixed(2)}); server CPU ${seconds(cpu)} vs ${seconds(peerCpu)}`,
-  }
+/**
+ * One bound of a target: Lectern's `metric` within `factor` of the best correct peer's (or of the
+ * bare forwarder's), lower or higher being better.
+ */
+interface Bound {
+  metric: string
+  label: string
+  better: Better
+  factor: number
+  against?: 'best peer' | 'bare-ws'
+  format: (value: number) => string
 }
 
-function halfTheCpuSameP99(outcomes: Outcomes, scenarioId: string, target: string): TargetCheck {
-  const p99 = outcomes.value(scenarioId, 'lectern', 'p99Ms')
-  const cpu = outcomes.value(scenarioId, 'lectern', 'serverCpuSeconds')
-  const cpuPeer = outcomes.bestPeer(scenarioId, 'serverCpuSeconds', 'lower')
-  const p99Peer = outcomes.bestPeer(scenarioId, 'p99Ms', 'lower')
-  if (p99 === undefined || cpu === undefined || !cpuPeer || !p99Peer) return notMeasured(target)
-  return {
-    target,
-    status: status(cpu <= 0.5 * cpuPeer.value && p99 <= p99Peer.value),
-    detail: `server CPU ${seconds(cpu)} vs ${cpuPeer.server} ${seconds(cpuPeer.value)} (×${(cpu / cpuPeer.value).toFixed(2)}); p99 ${ms(p99)} vs ${p99Peer.server} ${ms(p99Peer.value)}`,
-  }
+const P99: Omit<Bound, 'factor'> = { metric: 'p99Ms', label: 'p99', better: 'lower', format: ms }
+const SERVER_CPU: Omit<Bound, 'factor'> = { metric: 'serverCpuSeconds', label: 'server CPU', better: 'lower', format: seconds }
+const MESSAGES: Omit<Bound, 'factor'> = {
+  metric: 'messagesPerReceiverPerSecond',
+  label: 'msgs/reader/s',
+  better: 'lower',
+  format: (value) => value.toFixed(1),
+}
+const EDIT_RATE: Omit<Bound, 'factor'> = {
+  metric: 'editsPerSecond',
+  label: 'delivered edits/s',
+  better: 'higher',
+  format: (value) => value.toFixed(0),
 }
 
-function halfTheP99(outcomes: Outcomes, scenarioId: string, target: string): TargetCheck {
-  const p99 = outcomes.value(scenarioId, 'lectern', 'p99Ms')
-  const peer = outcomes.bestPeer(scenarioId, 'p99Ms', 'lower')
-  if (p99 === undefined || !peer) return notMeasured(target)
-  return {
-    target,
-    status: status(p99 <= 0.5 * peer.value),
-    detail: `p99 ${ms(p99)} vs ${peer.server} ${ms(peer.value)} (×${(p99 / peer.value).toFixed(2)})`,
+/** What a bound compares with: the bare forwarder's run, or the best correct peer's. */
+function reference(outcomes: Outcomes, scenarioId: string, bound: Bound): { server: string; value: number } | undefined {
+  if (bound.against !== 'bare-ws') return outcomes.bestPeer(scenarioId, bound.metric, bound.better)
+  const value = outcomes.value(scenarioId, 'bare-ws', bound.metric)
+  return value === undefined ? undefined : { server: 'bare-ws', value }
+}
+
+function withinBounds(outcomes: Outcomes, scenarioId: string, target: string, bounds: readonly Bound[]): TargetCheck {
+  const details: string[] = []
+  let ok = true
+  for (const bound of bounds) {
+    const mine = outcomes.value(scenarioId, 'lectern', bound.metric)
+    const other = reference(outcomes, scenarioId, bound)
+    if (mine === undefined || !other) return notMeasured(target)
+    const ratio = mine / other.value
+    ok &&= bound.better === 'lower' ? ratio <= bound.factor : ratio >= bound.factor
+    details.push(`${bound.label} ${bound.format(mine)} vs ${other.server} ${bound.format(other.value)} (×${ratio.toFixed(2)})`)
   }
+  return { target, status: status(ok), detail: details.join('; ') }
 }
 
 function idleSessions(outcomes: Outcomes, scenarioId: string, target: string): TargetCheck {
@@ -107,9 +118,35 @@ function readonlyDrops(outcomes: Outcomes, scenarioId: string, target: string): 
 export function checkTargets(outcomes: Outcomes): TargetCheck[] {
   const ran = new Set(outcomes.all.map((outcome) => outcome.scenario.id))
   const checks: Array<{ id: string; standInFor?: string; check: () => TargetCheck }> = [
-    { id: 'A-open-1000-200', check: () => fastAndCheaper(outcomes, 'A-open-1000-200', '1,000 readers at 200 edits/s: p99 ≤ 0.5× best peer, less server CPU') },
-    { id: 'A-open-1000-20', check: () => halfTheCpuSameP99(outcomes, 'A-open-1000-20', '1,000 readers at 20 edits/s: server CPU ≤ 0.5× best peer, p99 ≤ best peer') },
-    { id: 'A-open-2000-200', check: () => halfTheP99(outcomes, 'A-open-2000-200', '2,000 readers at 200 edits/s: p99 ≤ 0.5× best peer') },
+    {
+      id: 'A-open-1000-200',
+      check: () =>
+        withinBounds(outcomes, 'A-open-1000-200', '1,000 readers at 200 edits/s: p99 ≤ 0.8×, server CPU ≤ 0.6×, msgs/reader/s ≤ best peer', [
+          { ...P99, factor: 0.8 },
+          { ...SERVER_CPU, factor: 0.6 },
+          { ...MESSAGES, factor: 1 },
+        ]),
+    },
+    ...['A-closed-1000', 'A-closed-2000'].map((id) => ({
+      id,
+      check: () => withinBounds(outcomes, id, `${id}: delivered edits/s ≥ 1.2× best peer`, [{ ...EDIT_RATE, factor: 1.2 }]),
+    })),
+    {
+      id: 'A-open-1000-20',
+      check: () =>
+        withinBounds(outcomes, 'A-open-1000-20', '1,000 readers at 20 edits/s: server CPU ≤ bare ws, p99 ≤ best peer', [
+          { ...SERVER_CPU, factor: 1, against: 'bare-ws' },
+          { ...P99, factor: 1 },
+        ]),
+    },
+    {
+      id: 'B-typing-50x4x4',
+      check: () =>
+        withinBounds(outcomes, 'B-typing-50x4x4', '50 rooms typing: p99 ≤ best peer, server CPU ≤ 0.8× best peer', [
+          { ...P99, factor: 1 },
+          { ...SERVER_CPU, factor: 0.8 },
+        ]),
+    },
     { id: 'C-idle-10000', check: () => idleSessions(outcomes, 'C-idle-10000', '10,000 idle sessions: memory ≤ 1.1× bare ws, connects/s ≥ best peer') },
     {
       id: 'C-idle-1000',

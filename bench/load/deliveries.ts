@@ -25,6 +25,8 @@ export class DeliveryLedger {
   readonly latency = new LatencyHistogram()
   delivered = 0
   outOfOrder = 0
+  /** WebSocket messages the receivers were handed, however many edits each carried. */
+  messages = 0
   private readonly receivers: Receiver[] = []
   /** Receive time of the frame being scanned: one clock read per frame, not per edit. */
   private frameMicros = 0
@@ -49,6 +51,7 @@ export class DeliveryLedger {
       onEdit?.(seq)
     }
     return (frame) => {
+      this.messages++
       this.frameMicros = monotonicMicros()
       scanMarkers(frame, sink)
     }
@@ -67,6 +70,14 @@ export class DeliveryLedger {
       }
     }
     return incomplete
+  }
+
+  /** What the clients paid: messages each receiver parsed per second, generator CPU per delivery. */
+  clientMetrics(window: { wallSeconds: number; clientCpuSeconds: number }): Record<string, number> {
+    return {
+      messagesPerReceiverPerSecond: this.messages / Math.max(1, this.receivers.length) / window.wallSeconds,
+      clientCpuMicrosPerDelivery: (window.clientCpuSeconds * 1e6) / Math.max(1, this.delivered),
+    }
   }
 
   /** Latency quantiles over `expected` deliveries: the ones that never arrived count as infinitely late. */

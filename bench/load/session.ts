@@ -4,6 +4,8 @@
  * step 2), and hands every document frame to whoever measures it.
  */
 import * as Y from 'yjs'
+import type { ClientKind } from '../spec.js'
+import { LibraryWebSocket } from './library-websocket.js'
 import { RawWebSocket } from './raw-websocket.js'
 import type { FrameKind, Wire } from './wire.js'
 
@@ -18,7 +20,7 @@ export type DocumentFrameHandler = (frame: Buffer, kind: FrameKind) => void
 export const FROM_SERVER = Symbol('from-server')
 
 export class BenchSession {
-  readonly ws: RawWebSocket
+  readonly ws: RawWebSocket | LibraryWebSocket
   readonly ready: Promise<void>
   /** Document frames (step 2 and updates) received after the session became ready. */
   onDocumentFrame: DocumentFrameHandler | null = null
@@ -36,8 +38,11 @@ export class BenchSession {
      * server's step 1 and every received update is applied to it.
      */
     readonly doc: Y.Doc | null = null,
+    /** `realistic`: a `ws` client that decodes every message, as an application's provider does. */
+    private readonly client: ClientKind = 'lean',
   ) {
-    this.ws = new RawWebSocket(wire.url(base, room, token))
+    const url = wire.url(base, room, token)
+    this.ws = client === 'realistic' ? new LibraryWebSocket(url) : new RawWebSocket(url)
     this.ready = new Promise<void>((resolve, reject) => {
       // A close after sync shows up as missing deliveries, which the scenario reports.
       this.ws.onClose = (code, reason) => {
@@ -82,6 +87,9 @@ export class BenchSession {
     }
     if (kind === 'other') return
     if (this.doc) Y.applyUpdate(this.doc, this.wire.payload(data), FROM_SERVER)
+    // A realistic client decodes every sync message before handing its update on; the sample with
+    // a document applies it too.
+    else if (this.client === 'realistic') this.wire.payload(data)
     this.onDocumentFrame?.(data, kind)
   }
 

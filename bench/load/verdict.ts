@@ -57,6 +57,7 @@ export function openLoopResult(
     metrics: {
       ...windowMetrics(window),
       ...ledger.latencyMetrics(expected),
+      ...ledger.clientMetrics(window),
       edits,
       deliveredPercent: (100 * ledger.delivered) / expected,
       serverCpuMicrosPerDelivery: (window.serverCpuSeconds * 1e6) / ledger.delivered,

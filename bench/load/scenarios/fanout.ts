@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs'
 import { monotonicMicros } from '../../clock.js'
-import type { RunResult } from '../../spec.js'
+import type { ClientKind, RunResult } from '../../spec.js'
 import { openAll } from '../connect.js'
 import { CONNECT_DEADLINE_MS, drainTimeoutMs, mintMany, SETTLE_MS, spreadSample, type RunContext } from '../context.js'
 import { DeliveryLedger } from '../deliveries.js'
@@ -30,6 +30,7 @@ interface FanoutRoom {
 async function openFanoutRoom(
   context: RunContext,
   readerCount: number,
+  client: ClientKind,
   ledger: DeliveryLedger,
   onEdit?: (seq: number) => void,
 ): Promise<FanoutRoom> {
@@ -41,7 +42,7 @@ async function openFanoutRoom(
   const readers = await openAll(
     readerCount,
     (index) => {
-      const session = new BenchSession(wire, url, ROOM, tokens[index]!, withDocument.has(index) ? new Y.Doc() : null)
+      const session = new BenchSession(wire, url, ROOM, tokens[index]!, withDocument.has(index) ? new Y.Doc() : null, client)
       session.onDocumentFrame = ledger.receiver({ first: 0, count: 1 }, -1, onEdit)
       return session
     },
@@ -67,10 +68,10 @@ function closeRoom(room: FanoutRoom): void {
 
 export async function fanoutOpenLoop(
   context: RunContext,
-  spec: { readers: number; rate: number; seconds: number },
+  spec: { readers: number; rate: number; seconds: number; client: ClientKind },
 ): Promise<RunResult> {
   const ledger = new DeliveryLedger()
-  const room = await openFanoutRoom(context, spec.readers, ledger)
+  const room = await openFanoutRoom(context, spec.readers, spec.client, ledger)
   const edits = Math.round(spec.rate * spec.seconds)
   const expected = edits * spec.readers
   const window = await measureWindow(async () => {
@@ -84,7 +85,7 @@ export async function fanoutOpenLoop(
 
 export async function fanoutClosedLoop(
   context: RunContext,
-  spec: { readers: number; window: number; seconds: number },
+  spec: { readers: number; window: number; seconds: number; client: ClientKind },
 ): Promise<RunResult> {
   const ledger = new DeliveryLedger()
   const arrivals = new Uint32Array(CLOSED_LOOP_MAX_EDITS)
@@ -101,7 +102,7 @@ export async function fanoutClosedLoop(
       setImmediate(pump)
     }
   }
-  const room = await openFanoutRoom(context, spec.readers, ledger, onEdit)
+  const room = await openFanoutRoom(context, spec.readers, spec.client, ledger, onEdit)
   function pump(): void {
     pumpQueued = false
     while (sending && sent < CLOSED_LOOP_MAX_EDITS && sent - completed < spec.window) {
@@ -121,6 +122,7 @@ export async function fanoutClosedLoop(
     metrics: {
       ...windowMetrics(window),
       ...ledger.latencyMetrics(sent * spec.readers),
+      ...ledger.clientMetrics(window),
       edits: sent,
       editsPerSecond: completed / window.wallSeconds,
       deliveriesPerSecond: ledger.delivered / window.wallSeconds,

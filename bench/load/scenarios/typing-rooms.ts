@@ -3,7 +3,7 @@
  * session but the author receives each edit; writers apply what others type, as editors do.
  */
 import * as Y from 'yjs'
-import type { RunResult } from '../../spec.js'
+import type { ClientKind, RunResult } from '../../spec.js'
 import { openAll } from '../connect.js'
 import { CONNECT_DEADLINE_MS, drainTimeoutMs, mintMany, SETTLE_MS, type RunContext } from '../context.js'
 import { DeliveryLedger } from '../deliveries.js'
@@ -20,6 +20,7 @@ export interface TypingRoomsSpec {
   readersPerRoom: number
   ratePerWriter: number
   seconds: number
+  client: ClientKind
 }
 
 export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): Promise<RunResult> {
@@ -35,7 +36,7 @@ export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): P
     writerCount,
     (index) => {
       const room = Math.floor(index / writersPerRoom)
-      const writer = new TypingWriter(wire, url, roomName(room), writerTokens[index]!, index)
+      const writer = new TypingWriter(wire, url, roomName(room), writerTokens[index]!, index, spec.client)
       writer.session.onDocumentFrame = ledger.receiver({ first: room * writersPerRoom, count: writersPerRoom }, index)
       return writer
     },
@@ -48,7 +49,7 @@ export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): P
       const room = Math.floor(index / readersPerRoom)
       // The first reader of each room keeps a document, to compare with its writers'.
       const doc = index % readersPerRoom === 0 ? new Y.Doc() : null
-      const session = new BenchSession(wire, url, roomName(room), readerTokens[index]!, doc)
+      const session = new BenchSession(wire, url, roomName(room), readerTokens[index]!, doc, spec.client)
       session.onDocumentFrame = ledger.receiver({ first: room * writersPerRoom, count: writersPerRoom })
       return session
     },
