@@ -2,7 +2,6 @@
  * The relay's rooms and sessions: loading rooms from the store, admitting sessions into them,
  * unloading idle rooms, and the periodic sweep (token expiry, keepalives, dead peers).
  */
-import * as Y from 'yjs'
 import type { WebSocket } from 'ws'
 import type { RoomScope } from '../../auth/claims.js'
 import { KEEPALIVE_FRAME } from '../../protocol/messages.js'
@@ -13,7 +12,7 @@ import type { RelayCounters } from './counters.js'
 import { InboundRateLimiter, type RateLimits } from './rate-limit.js'
 import { Room, type RoomHooks } from './room.js'
 import { Session, type SessionIdentity } from './session.js'
-import type { DocumentStore } from '../storage/document-store.js'
+import { SESSION_ORIGIN, type DocumentStore, type StoreHealth } from '../storage/document-store.js'
 
 const SWEEP_INTERVAL_MS = 1000
 
@@ -37,7 +36,6 @@ export class Relay {
   private readonly loading = new Map<string, Promise<Room>>()
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
-  private readonly compacting = new Set<string>()
   private readonly rateLimits: RateLimits
   private readonly sweepTimer: NodeJS.Timeout
   private lastPingAt = Date.now()
@@ -83,9 +81,9 @@ export class Relay {
   }
 
   private async loadRoom(name: string): Promise<Room> {
-    const updates = await this.store.load(name)
     const hooks: RoomHooks = {
-      persist: (room, update) => this.persist(room, update),
+      persist: (room, update) => this.store.append(room.name, update, SESSION_ORIGIN),
+      publishAwareness: (room, frame) => this.store.publishAwareness(room.name, frame),
       emptied: (room) => this.scheduleUnload(room),
     }
     const room = new Room(
@@ -96,6 +94,13 @@ export class Relay {
       hooks,
       this.log,
     )
+    let updates: Uint8Array[]
+    try {
+      updates = await this.store.load(name, room)
+    } catch (error) {
+      room.doc.destroy()
+      throw error
+    }
     room.restore(updates)
     this.rooms.set(name, room)
     this.log.debug({ room: name, storedUpdates: updates.length }, 'room loaded')
@@ -184,15 +189,9 @@ export class Relay {
     else session.tellReadOnly('scope changed to read: document changes are no longer accepted')
   }
 
-  private persist(room: Room, update: Uint8Array): void {
-    const wantsCompaction = this.store.append(room.name, update)
-    if (wantsCompaction && !this.compacting.has(room.name)) {
-      this.compacting.add(room.name)
-      this.store
-        .compact(room.name, () => Y.encodeStateAsUpdate(room.doc))
-        .catch((error: Error) => this.log.error({ room: room.name, err: error.message }, 'compaction failed'))
-        .finally(() => this.compacting.delete(room.name))
-    }
+  /** Whether the document store can serve rooms (for /healthz). */
+  storeHealth(): StoreHealth {
+    return this.store.health()
   }
 
   private scheduleUnload(room: Room): void {
@@ -210,7 +209,6 @@ export class Relay {
   private async unloadRoom(room: Room): Promise<void> {
     this.rooms.delete(room.name)
     try {
-      await this.store.compact(room.name, () => Y.encodeStateAsUpdate(room.doc))
       await this.store.release(room.name)
     } catch (error) {
       this.log.error({ room: room.name, err: (error as Error).message }, 'saving an idle room failed')

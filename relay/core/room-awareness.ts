@@ -10,8 +10,11 @@ import {
 } from '../../protocol/awareness.js'
 import type { Session } from './session.js'
 
+/** A session of this node, or the id of the node that holds the session (cluster mode). */
+type Owner = Session | string
+
 interface OwnedState {
-  owner: Session
+  owner: Owner
   clock: number
   state: string
 }
@@ -33,7 +36,7 @@ export type AwarenessVerdict =
 export class RoomAwareness {
   private readonly states = new Map<number, OwnedState>()
   /** Ids claimed by a session, including ones whose state it has removed (it may set them again). */
-  private readonly owners = new Map<number, Session>()
+  private readonly owners = new Map<number, Owner>()
 
   constructor(private readonly maxClientsPerSession: number) {}
 
@@ -96,6 +99,52 @@ export class RoomAwareness {
     } else {
       this.states.set(entry.clientId, { owner: session, clock: entry.clock, state: entry.state })
     }
+  }
+
+  /**
+   * Records states that another node's sessions set. That node enforced ownership already; here an
+   * entry is only refused when its id belongs to someone else (a session here, or a third node).
+   * Returns the frame to forward to this node's sessions, or null when nothing is new.
+   */
+  applyRemote(node: string, frame: Uint8Array): Uint8Array | null {
+    let entries: AwarenessEntry[]
+    try {
+      entries = readAwarenessFrame(frame)
+    } catch {
+      return null
+    }
+    const accepted: AwarenessEntry[] = []
+    for (const entry of entries) {
+      const owner = this.owners.get(entry.clientId)
+      if (owner !== undefined && owner !== node) continue
+      const current = this.states.get(entry.clientId)
+      if (current && current.clock > entry.clock) continue
+      if (entry.state === REMOVED_STATE) {
+        // The session left (or cleared its state): its id is free for wherever it reconnects.
+        this.owners.delete(entry.clientId)
+        if (!current) continue
+        this.states.delete(entry.clientId)
+      } else {
+        this.owners.set(entry.clientId, node)
+        this.states.set(entry.clientId, { owner: node, clock: entry.clock, state: entry.state })
+      }
+      accepted.push(entry)
+    }
+    return accepted.length > 0 ? encodeAwarenessEntries(accepted) : null
+  }
+
+  /** Forgets every state held by a node that died; returns the frame that removes them, or null. */
+  removeNode(node: string): Uint8Array | null {
+    const removals: AwarenessEntry[] = []
+    for (const [clientId, owner] of this.owners) {
+      if (owner !== node) continue
+      this.owners.delete(clientId)
+      const current = this.states.get(clientId)
+      if (!current) continue
+      this.states.delete(clientId)
+      removals.push({ clientId, clock: current.clock + 1, state: REMOVED_STATE })
+    }
+    return removals.length > 0 ? encodeAwarenessEntries(removals) : null
   }
 
   /** All live states as one frame, for a joining session or a query; null when there are none. */

@@ -8,20 +8,24 @@ import {
 } from '../../protocol/messages.js'
 import { ownedBytes } from '../../protocol/bytes.js'
 import { readSyncPayload } from '../../protocol/sync.js'
+import { CloseCode } from '../../protocol/close-codes.js'
 import type { Logger } from '../logger.js'
+import { RESTORE_ORIGIN, type RemoteOrigin, type RoomHost } from '../storage/document-store.js'
 import type { RelayCounters } from './counters.js'
 import { RoomAwareness } from './room-awareness.js'
 import { RoomOutbox } from './room-outbox.js'
 import type { Session } from './session.js'
 
 export interface RoomHooks {
-  /** An update was applied to the document; the store records it. */
+  /** A session's update was applied to the document; the store records it. */
   persist(room: Room, update: Uint8Array): void
+  /** A session's awareness change was accepted; the store tells the other nodes. */
+  publishAwareness(room: Room, frame: Uint8Array): void
   /** The last session left. */
   emptied(room: Room): void
 }
 
-export class Room {
+export class Room implements RoomHost {
   readonly doc = new Y.Doc({ gc: true })
   readonly sessions = new Set<Session>()
   private readonly awareness: RoomAwareness
@@ -49,7 +53,37 @@ export class Room {
   restore(updates: Uint8Array[]): void {
     Y.transact(this.doc, () => {
       for (const update of updates) Y.applyUpdate(this.doc, update)
-    })
+    }, RESTORE_ORIGIN)
+  }
+
+  encodeState(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc)
+  }
+
+  applyRemoteUpdate(update: Uint8Array, origin: RemoteOrigin): void {
+    try {
+      this.joinStep2 = null
+      Y.applyUpdate(this.doc, update, origin)
+    } catch (error) {
+      this.counters.failedUpdates++
+      this.log.warn({ room: this.name, node: origin.node, err: (error as Error).message }, 'remote update failed to apply')
+      return
+    }
+    this.outbox.enqueue(encodeSyncUpdate(update), null, update)
+  }
+
+  applyRemoteAwareness(frame: Uint8Array, origin: RemoteOrigin): void {
+    const accepted = this.awareness.applyRemote(origin.node, frame)
+    if (accepted) this.broadcast(accepted, null)
+  }
+
+  removeNodeAwareness(node: string): void {
+    const removal = this.awareness.removeNode(node)
+    if (removal) this.broadcast(removal, null)
+  }
+
+  storeUnavailable(reason: string): void {
+    for (const session of this.sessions) session.close(CloseCode.roomUnavailable, reason)
   }
 
   join(session: Session): void {
@@ -64,7 +98,7 @@ export class Room {
   leave(session: Session): void {
     if (!this.sessions.delete(session)) return
     const removal = this.awareness.removeSession(session)
-    if (removal) this.broadcast(removal, null)
+    if (removal) this.shareAwareness(removal)
     if (this.sessions.size === 0) this.hooks.emptied(this)
   }
 
@@ -114,6 +148,12 @@ export class Room {
   /** Sends a document update from `origin` to every other session, merged with the turn's others. */
   private broadcastUpdate(frame: Uint8Array, update: Uint8Array, origin: Session): void {
     this.outbox.enqueue(frame, origin, update)
+  }
+
+  /** An awareness change of this node's sessions: to every session here, and to the other nodes. */
+  private shareAwareness(frame: Uint8Array): void {
+    this.broadcast(frame, null)
+    this.hooks.publishAwareness(this, frame)
   }
 
   private applyUpdate(session: Session, frame: Uint8Array): void {
@@ -186,10 +226,10 @@ export class Room {
     switch (verdict.action) {
       case 'forward':
         // Echoed to the sender too, as the reference server does: it doubles as a keepalive.
-        this.broadcast(frame, null)
+        this.shareAwareness(frame)
         return
       case 'forward-subset':
-        this.broadcast(verdict.frame, null)
+        this.shareAwareness(verdict.frame)
         return
       case 'ignore':
         return

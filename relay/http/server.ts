@@ -86,7 +86,11 @@ export class RelayServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req)
     if (req.method === 'GET' && path === '/healthz') {
-      sendJson(res, 200, { status: 'ok', rooms: this.parts.relay.rooms.size, sessions: this.parts.relay.sessions.size })
+      const { relay } = this.parts
+      const health = relay.storeHealth()
+      const counts = { rooms: relay.rooms.size, sessions: relay.sessions.size }
+      if (health.ok) sendJson(res, 200, { status: 'ok', ...counts })
+      else sendJson(res, 503, { status: 'unavailable', reason: health.reason, ...counts })
       return
     }
     if (req.method === 'GET' && path === '/metrics') {

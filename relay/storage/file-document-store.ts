@@ -11,16 +11,18 @@ import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from '../../auth/files.js'
-import type { DocumentStore } from './document-store.js'
+import type { DocumentStore, RoomHost, StoreHealth, UpdateOrigin } from './document-store.js'
 
 const HEADER_BYTES = 8
 
 interface RoomFiles {
+  host: RoomHost
   log: FileHandle | null
   pending: Uint8Array[]
   loggedBytes: number
   /** Serialises every file operation of the room, so appends, compaction and release never interleave. */
   chain: Promise<void>
+  compacting: boolean
 }
 
 export class FileDocumentStore implements DocumentStore {
@@ -50,7 +52,7 @@ export class FileDocumentStore implements DocumentStore {
     return { snapshot: `${base}.snapshot`, log: `${base}.log` }
   }
 
-  async load(room: string): Promise<Uint8Array[]> {
+  async load(room: string, host: RoomHost): Promise<Uint8Array[]> {
     await mkdir(this.directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE })
     const { snapshot, log } = this.paths(room)
     const updates: Uint8Array[] = []
@@ -72,22 +74,34 @@ export class FileDocumentStore implements DocumentStore {
         }
       }
     }
-    this.rooms.set(room, { log: null, pending: [], loggedBytes: validLength, chain: Promise.resolve() })
+    this.rooms.set(room, { host, log: null, pending: [], loggedBytes: validLength, chain: Promise.resolve(), compacting: false })
     return updates
   }
 
-  append(room: string, update: Uint8Array): boolean {
+  append(room: string, update: Uint8Array, origin: UpdateOrigin): void {
+    if (origin.kind !== 'session') return
     const files = this.filesOf(room)
     files.pending.push(update)
     files.loggedBytes += update.length + HEADER_BYTES
-    return files.loggedBytes >= this.compactAfterBytes
+    if (files.loggedBytes < this.compactAfterBytes || files.compacting) return
+    files.compacting = true
+    this.compact(room, files)
+      .catch(() => undefined) // reported through onWriteError by enqueue
+      .finally(() => (files.compacting = false))
   }
 
-  async compact(room: string, encodeState: () => Uint8Array): Promise<void> {
-    const files = this.filesOf(room)
+  publishAwareness(): void {
+    // One process: there is no other node to tell.
+  }
+
+  health(): StoreHealth {
+    return { ok: true }
+  }
+
+  private async compact(room: string, files: RoomFiles): Promise<void> {
     await this.enqueue(room, files, async () => {
       // The snapshot covers everything applied so far, pending appends included.
-      const state = encodeState()
+      const state = files.host.encodeState()
       files.pending = []
       const { snapshot, log } = this.paths(room)
       await writeFileAtomic(snapshot, state, PRIVATE_FILE_MODE)
@@ -104,12 +118,17 @@ export class FileDocumentStore implements DocumentStore {
   async release(room: string): Promise<void> {
     const files = this.rooms.get(room)
     if (!files) return
-    await this.enqueue(room, files, async () => {
-      await this.writePending(room, files)
-      await files.log?.close()
-      files.log = null
-    })
-    this.rooms.delete(room)
+    // An unloaded room is kept as one snapshot: the next load reads one file.
+    try {
+      await this.compact(room, files)
+    } finally {
+      await this.enqueue(room, files, async () => {
+        await this.writePending(room, files)
+        await files.log?.close()
+        files.log = null
+      })
+      this.rooms.delete(room)
+    }
   }
 
   async flush(): Promise<void> {
