@@ -134,8 +134,9 @@ export class FileDocumentStore implements DocumentStore {
   async flush(): Promise<void> {
     const writes: Promise<void>[] = []
     for (const [room, files] of this.rooms) {
-      if (files.pending.length === 0) continue
-      writes.push(this.enqueue(room, files, () => this.writePending(room, files)))
+      // Nothing buffered may still mean a compaction in flight, which took the buffer with it.
+      if (files.pending.length === 0) writes.push(files.chain)
+      else writes.push(this.enqueue(room, files, () => this.writePending(room, files)))
     }
     await Promise.all(writes)
   }
