@@ -1,0 +1,25 @@
+/** Debian's Chromium driven by playwright-core, one browser context per person. */
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM } from './jupyterlab.js'
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
+}
+
+/** A fresh profile (its own localStorage) with JupyterLab at `url`, once JupyterLab is restored. */
+export async function openLab(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 760 } })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const page = await context.newPage()
+  await page.goto(url)
+  await waitForLab(page)
+  return page
+}
+
+export async function waitForLab(page: Page): Promise<void> {
+  await page.waitForFunction(() => 'jupyterapp' in globalThis, undefined, { timeout: 60_000 })
+  await page.evaluate(async () => {
+    const app = (globalThis as unknown as { jupyterapp: { restored: Promise<void> } }).jupyterapp
+    await app.restored
+  })
+}
