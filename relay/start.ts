@@ -14,6 +14,7 @@ import { RelayCounters } from './core/counters.js'
 import { createMetricsRegistry } from './http/metrics.js'
 import { Relay } from './core/relay.js'
 import { RelayServer } from './http/server.js'
+import { webPageRoutes } from './http/web-pages.js'
 import type { DocumentStore } from './storage/document-store.js'
 
 export interface RunningRelay {
@@ -69,7 +70,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     metrics,
     log,
     admission: new GrantAdmission(access.store, live, log),
-    routes: [tokenServiceRoutes(access.service, access.authenticator)],
+    routes: [tokenServiceRoutes(access.service, access.authenticator), await webPageRoutes()],
   })
   const { host, port } = await server.listen()
   const urlHost = host.includes(':') ? `[${host}]` : host

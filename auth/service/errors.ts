@@ -1,3 +1,5 @@
+import type { RedeemRefusal } from '../store/access-store.js'
+
 /** A refusal the token service explains to its caller: an HTTP status, a stable code, a sentence. */
 export class ServiceError extends Error {
   constructor(
@@ -8,4 +10,17 @@ export class ServiceError extends Error {
     super(message)
     this.name = 'ServiceError'
   }
+}
+
+const REFUSALS: Record<RedeemRefusal, { status: 404 | 410; message: string }> = {
+  unknown_code: { status: 404, message: 'no share link has this code' },
+  link_expired: { status: 410, message: 'this share link has expired' },
+  link_used_up: { status: 410, message: 'this share link has been used as many times as it allows' },
+  link_revoked: { status: 410, message: 'this share link has been revoked' },
+}
+
+/** The error a refused redeem answers with. */
+export function redeemRefused(refusal: RedeemRefusal): ServiceError {
+  const { status, message } = REFUSALS[refusal]
+  return new ServiceError(status, refusal, message)
 }

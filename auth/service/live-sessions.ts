@@ -15,10 +15,13 @@ export interface LiveGrantSessions {
   scopeChanged(grant: Grant): number
   /** The grants are gone: their sessions end with 4403. */
   revoked(grants: readonly Grant[], reason: string): EndedSession[]
+  /** How many sessions admitted through the grant are connected now (the presenter's console shows it). */
+  sessionCount(grantId: string): number
 }
 
 /** For a token service running without a relay: there are no sessions here to change. */
 export const NO_LIVE_SESSIONS: LiveGrantSessions = {
   scopeChanged: () => 0,
   revoked: () => [],
+  sessionCount: () => 0,
 }

@@ -4,7 +4,6 @@
  * the audit log, in that order: sessions change as soon as the change is durable.
  */
 import { decodeJwt } from 'jose'
-import type { RoomScope } from '../claims.js'
 import type { AuditEvent, AuditSink } from '../audit.js'
 import { isSubject, roomScopeOf, strongerScope, type Grant, type GrantScope } from '../grants.js'
 import type { KeyRing } from '../keys.js'
@@ -12,12 +11,13 @@ import { hashSecret } from '../secrets.js'
 import { createShareLink, viewLink, type LinkView } from '../share-links.js'
 import { mintRoomToken, type MintRequest, type TokenSettings } from '../tokens.js'
 import { isValidRoomName } from '../../protocol/room-name.js'
-import type { AccessStore, RedeemRefusal } from '../store/access-store.js'
-import { ServiceError } from './errors.js'
+import type { AccessStore } from '../store/access-store.js'
+import { redeemRefused, ServiceError } from './errors.js'
 import { newGuestKey } from './guest-keys.js'
 import type { LiveGrantSessions } from './live-sessions.js'
 import { actorOf, subjectsOf, type Principal, type UserPrincipal } from './principal.js'
 import type { TokenServiceSettings } from './settings.js'
+import type { GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
 
 export interface TokenServiceParts {
   store: AccessStore
@@ -28,43 +28,7 @@ export interface TokenServiceParts {
   live: LiveGrantSessions
 }
 
-export interface IssuedToken {
-  token: string
-  expiresAt: string
-  room: string
-  scope: RoomScope
-  grant: Grant
-}
-
-export interface RedeemResult extends IssuedToken {
-  subject: string
-  /** Only when this redeem made a new guest: the key that proves who they are from now on. Shown once. */
-  guestKey?: string
-}
-
-export interface NewLinkRequest {
-  scope: GrantScope
-  expiresInSeconds?: number
-  maxUses?: number | null
-  label?: string
-}
-
-export interface SharedRoom {
-  room: string
-  scope: GrantScope
-  grantId: string
-  /** `group` when the access comes through one of the caller's groups. */
-  via: 'user' | 'group'
-  subject: string
-  updatedAt: string
-}
-
-const REFUSALS: Record<RedeemRefusal, { status: 404 | 410; message: string }> = {
-  unknown_code: { status: 404, message: 'no share link has this code' },
-  link_expired: { status: 410, message: 'this share link has expired' },
-  link_used_up: { status: 410, message: 'this share link has been used as many times as it allows' },
-  link_revoked: { status: 410, message: 'this share link has been revoked' },
-}
+export type { GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
 
 export class TokenService {
   constructor(private readonly parts: TokenServiceParts) {}
@@ -139,8 +103,7 @@ export class TokenService {
         reason: outcome.refusal,
         ...(outcome.link ? { room: outcome.link.room, linkId: outcome.link.id } : {}),
       })
-      const { status, message } = REFUSALS[outcome.refusal]
-      throw new ServiceError(status, outcome.refusal, message)
+      throw redeemRefused(outcome.refusal)
     }
     const { link, grant, previous } = outcome
     await this.grantChanged(grant, previous, subject, {
@@ -155,10 +118,13 @@ export class TokenService {
     return { ...issued, subject, ...(redeemer.key !== undefined ? { guestKey: redeemer.key } : {}) }
   }
 
-  async listGrants(principal: Principal | null, room: string): Promise<Grant[]> {
+  /** The room's grants, each with how many of its sessions are connected to this relay now. */
+  async listGrants(principal: Principal | null, room: string): Promise<GrantView[]> {
     await this.requireRoomAdmin(principal, room)
     const grants = await this.parts.store.roomGrants(room)
-    return grants.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    return grants
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((grant) => ({ ...grant, sessions: this.parts.live.sessionCount(grant.id) }))
   }
 
   /** Creates or changes a grant; its live sessions follow at once. */

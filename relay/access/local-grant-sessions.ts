@@ -47,6 +47,10 @@ export class LocalGrantSessions implements LiveGrantSessions {
     return sessions.size
   }
 
+  sessionCount(grantId: string): number {
+    return this.byGrant.get(grantId)?.size ?? 0
+  }
+
   revoked(grants: readonly Grant[], reason: string): EndedSession[] {
     const ended: EndedSession[] = []
     for (const grant of grants) {

@@ -4,8 +4,8 @@
  */
 import { Compartment, EditorState, type Extension } from '@codemirror/state'
 import { EditorView, drawSelection, keymap, lineNumbers } from '@codemirror/view'
-import { syntaxHighlighting } from '@codemirror/language'
-import { python } from '@codemirror/lang-python'
+import { LRLanguage, syntaxHighlighting } from '@codemirror/language'
+import { parser as pythonParser } from '@lezer/python'
 import { classHighlighter } from '@lezer/highlight'
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import * as Y from 'yjs'
@@ -70,8 +70,11 @@ export function createEditor(parent: HTMLElement, source: Y.Text | string, optio
   }
 }
 
+/** Python highlighting from the Lezer grammar alone: the viewer needs no completion or indentation rules. */
+const PYTHON = LRLanguage.define({ name: 'python', parser: pythonParser })
+
 function languageSupport(language: string | undefined): Extension {
-  return language === 'python' || language === 'ipython' || language === 'python3' ? python() : []
+  return language === 'python' || language === 'ipython' || language === 'python3' ? PYTHON : []
 }
 
 /**

@@ -1,0 +1,87 @@
+/**
+ * One room in the console: its links and its audience, kept current by polling the API once a
+ * second while the tab is visible (and at once after every change made here), so redeems, joins
+ * and leaves show up within a second without reloading.
+ */
+import type { Grant, LecternApi, Link } from 'lectern/client'
+import { h } from '../dom.js'
+import { roomPagePath } from '../origin.js'
+import { AudienceView } from './audience-view.js'
+import { LinksView } from './links-view.js'
+
+const POLL_MS = 1000
+
+export class RoomPanel {
+  readonly element: HTMLElement
+  private readonly links: LinksView
+  private readonly audience: AudienceView
+  private readonly problem = h('p', { className: 'error', role: 'alert', hidden: true })
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private lastSeen = ''
+  private closed = false
+  private inFlight = false
+  private again = false
+  private readonly onVisibility = () => this.refresh()
+
+  constructor(private readonly api: LecternApi, readonly room: string) {
+    const refresh = () => this.refresh()
+    this.links = new LinksView(api, room, refresh)
+    this.audience = new AudienceView(api, room, refresh)
+    const viewer = h('a', { href: roomPagePath(room), target: '_blank', rel: 'noopener' }, 'viewer page')
+    this.element = h(
+      'div',
+      { className: 'room-panel', data: { room } },
+      h('h2', { className: 'room-title' }, room),
+      h('p', { className: 'hint' }, 'People who already have access can also open the ', viewer, '.'),
+      this.problem,
+      this.links.element,
+      this.audience.element,
+    )
+    document.addEventListener('visibilitychange', this.onVisibility)
+    this.refresh()
+  }
+
+  close(): void {
+    this.closed = true
+    clearTimeout(this.timer)
+    document.removeEventListener('visibilitychange', this.onVisibility)
+    this.element.remove()
+  }
+
+  private refresh(): void {
+    // One request at a time: a change made while a poll is out asks for one more right after it.
+    if (this.inFlight) {
+      this.again = true
+      return
+    }
+    clearTimeout(this.timer)
+    if (this.closed || document.visibilityState === 'hidden') return
+    this.inFlight = true
+    Promise.all([this.api.listLinks(this.room), this.api.listGrants(this.room)]).then(
+      ([links, grants]) => this.show(links, grants),
+      (error: Error) => {
+        this.problem.hidden = false
+        this.problem.textContent = `Could not load the room: ${error.message}`
+      },
+    ).finally(() => {
+      this.inFlight = false
+      if (this.closed) return
+      if (this.again) {
+        this.again = false
+        this.refresh()
+      } else {
+        this.timer = setTimeout(() => this.refresh(), POLL_MS)
+      }
+    })
+  }
+
+  private show(links: Link[], grants: Grant[]): void {
+    this.problem.hidden = true
+    // Rebuild the tables only when something changed, so a button is not swapped under the pointer.
+    const seen = JSON.stringify([links, grants])
+    if (seen === this.lastSeen) return
+    this.lastSeen = seen
+    this.links.render(links)
+    this.audience.render(grants)
+  }
+}

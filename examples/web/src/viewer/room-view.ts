@@ -1,0 +1,81 @@
+/**
+ * A joined room on the viewer page: the document, live; the connection status; who presents and
+ * how many watch; an editable document while the relay says this session may write; and, when the
+ * access is taken away, a message that the session has ended.
+ */
+import type { RoomHandle, Scope } from 'lectern/client'
+import { byId, h, replaceChildren } from '../dom.js'
+import { createDocumentView, documentKind, type DocumentView } from '../document-view.js'
+import { describePresence, presenceOf } from './presence.js'
+
+const PALETTE = ['#d9480f', '#2b8a3e', '#1864ab', '#862e9c', '#c2255c', '#087f5b', '#e67700']
+
+export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: string | undefined): void {
+  const status = byId('status')
+  const notice = h('p', { className: 'notice', hidden: true })
+  const presence = h('p', { className: 'presence' }, 'Connecting…')
+  const content = h('div', { className: 'document' }, h('p', { className: 'waiting' }, 'Loading the document…'))
+  replaceChildren(main, presence, notice, content)
+  byId('room-name').textContent = handle.room
+  document.title = `${handle.room} · Lectern`
+
+  let view: DocumentView | undefined
+  let ended = false
+
+  const showStatus = (value: string) => {
+    status.dataset['status'] = value
+    status.textContent = value
+  }
+  const showPresence = () => {
+    presence.textContent = describePresence(presenceOf(handle.awareness))
+  }
+  const applyScope = (scope: Scope) => {
+    const editable = scope === 'write' && !ended
+    view?.setEditable(editable)
+    notice.hidden = !editable
+    notice.textContent = editable ? 'The presenter gave you write access: you can edit the document now.' : ''
+    // While writing, the session appears by name (remote cursors use it); a reader stays anonymous.
+    handle.awareness.setLocalStateField('user', editable ? { name: displayName ?? 'Guest', color: colorFor(handle.awareness.clientID) } : null)
+  }
+  const mountWhenKnown = () => {
+    if (view || ended) return
+    const kind = documentKind(handle.doc, handle.room)
+    if (!kind) {
+      replaceChildren(content, h('p', { className: 'waiting' }, 'Waiting for the presenter to open a document…'))
+      return
+    }
+    handle.doc.off('update', mountWhenKnown)
+    view = createDocumentView(kind, handle.doc, handle.awareness)
+    replaceChildren(content, view.element)
+    document.body.dataset['document'] = kind
+    applyScope(handle.scope)
+  }
+
+  showStatus(handle.status)
+  handle.on('status', showStatus)
+  handle.on('scope', applyScope)
+  handle.on('revoked', () => {
+    ended = true
+    view?.setEditable(false)
+    handle.destroy()
+    showStatus('ended')
+    document.body.dataset['ended'] = 'true'
+    notice.hidden = false
+    notice.className = 'notice ended'
+    notice.textContent = 'This session has ended: the presenter took your access back. What you see is the document as it was.'
+  })
+  handle.on('error', (error) => {
+    notice.hidden = false
+    notice.textContent = error.message
+  })
+  handle.awareness.on('change', showPresence)
+  showPresence()
+  void handle.synced.then(() => {
+    handle.doc.on('update', mountWhenKnown)
+    mountWhenKnown()
+  })
+}
+
+function colorFor(clientId: number): string {
+  return PALETTE[clientId % PALETTE.length]!
+}

@@ -1,0 +1,121 @@
+/**
+ * Serves the web app (examples/web, built by Vite into dist/web) from the relay's own port: the
+ * presenter's console at /present, the viewer at /join (the share code stays in the URL fragment,
+ * which never reaches the server) and /r/ROOM. The files are read once at start and served from
+ * memory, by exact name only, so no request path ever reaches the file system.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ServerResponse } from 'node:http'
+import { sendError } from './http-util.js'
+import type { RouteHandler } from './server.js'
+
+/**
+ * Scripts only from this origin, no inline script, and Trusted Types so that no string ever turns
+ * into markup except through DOMPurify's policy. Styles: files from this origin; style attributes
+ * are allowed because the editor colours remote cursors with them. Images: this origin and data:
+ * URLs (notebook outputs), so an output cannot make the browser fetch from elsewhere.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  'trusted-types dompurify',
+].join('; ')
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': PAGE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cache-control': 'no-cache',
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+}
+
+interface StaticFile {
+  body: Buffer
+  headers: Record<string, string>
+}
+
+/** Where the built pages are: beside the compiled relay (dist/web), or under dist/ when run from source. */
+const CANDIDATE_DIRS = ['../../web/', '../../dist/web/'].map((path) => fileURLToPath(new URL(path, import.meta.url)))
+
+/**
+ * The pages' routes. When the pages were not built (`npm run build` builds them), the routes say
+ * so instead of failing.
+ */
+export async function webPageRoutes(dir?: string): Promise<RouteHandler> {
+  const files = await loadPages(dir)
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false
+    const path = (req.url ?? '/').split('?', 1)[0]!
+    const name = pageFor(path) ?? (path.startsWith('/assets/') ? path.slice(1) : undefined)
+    if (name === undefined) {
+      if (path !== '/') return false
+      res.writeHead(302, { location: '/present' })
+      res.end()
+      return true
+    }
+    const file = files?.get(name)
+    if (!file) {
+      if (files || !pageFor(path)) return false
+      sendError(res, 404, 'not_built', 'the web app is not built: run npm run build')
+      return true
+    }
+    send(res, file, req.method === 'HEAD')
+    return true
+  }
+}
+
+function pageFor(path: string): string | undefined {
+  if (path === '/present' || path === '/present/') return 'present.html'
+  if (path === '/join' || path === '/join/' || path.startsWith('/r/')) return 'join.html'
+  return undefined
+}
+
+function send(res: ServerResponse, file: StaticFile, headOnly: boolean): void {
+  res.writeHead(200, { ...file.headers, 'content-length': String(file.body.length) })
+  res.end(headOnly ? undefined : file.body)
+}
+
+async function loadPages(dir: string | undefined): Promise<Map<string, StaticFile> | undefined> {
+  for (const candidate of dir ? [dir] : CANDIDATE_DIRS) {
+    const files = new Map<string, StaticFile>()
+    try {
+      for (const page of ['present.html', 'join.html']) {
+        files.set(page, { body: await readFile(join(candidate, page)), headers: PAGE_HEADERS })
+      }
+    } catch {
+      continue
+    }
+    const assets = await readdir(join(candidate, 'assets')).catch(() => [])
+    for (const asset of assets) {
+      const type = CONTENT_TYPES[extname(asset)]
+      if (!type) continue
+      files.set(`assets/${asset}`, {
+        body: await readFile(join(candidate, 'assets', asset)),
+        // Asset names carry a content hash: a new build gets new names.
+        headers: { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' },
+      })
+    }
+    return files
+  }
+  return undefined
+}

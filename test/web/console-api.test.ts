@@ -1,0 +1,39 @@
+/** What the presenter's console asks of the API beyond the token service's own calls: live session counts per grant. */
+import { describe, expect, it } from 'vitest'
+import type { GrantView, RedeemResult } from '../../auth/service/token-service.js'
+import { rawClient, sleep, useTestRelay } from '../support/relay-fixture.js'
+import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+
+const fixture = useTestRelay()
+
+describe('grants list', () => {
+  it('counts each grant’s connected sessions, live', async () => {
+    const relay = await fixture.start()
+    const api = new ApiClient(relay.url)
+    const admin = api.as(await readAdminKey(relay.dataDir))
+    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('talk')}/links`, { scope: 'read' }, 201)
+    const ada = await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Ada' })
+    const bob = await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Bob' })
+    const sessions = async () =>
+      Object.fromEntries((await admin.ok<{ grants: GrantView[] }>('GET', `${roomPath('talk')}/grants`)).grants.map((grant) => [grant.displayName, grant.sessions]))
+    expect(await sessions()).toEqual({ Ada: 0, Bob: 0 })
+
+    const phone = rawClient(relay.url, 'talk', ada.token)
+    const laptop = rawClient(relay.url, 'talk', ada.token)
+    const bobs = rawClient(relay.url, 'talk', bob.token)
+    await Promise.all([phone.opened, laptop.opened, bobs.opened])
+    expect(await sessions()).toEqual({ Ada: 2, Bob: 1 })
+
+    phone.ws.close()
+    bobs.ws.terminate()
+    await Promise.all([phone.closed, bobs.closed])
+    // The relay sees a close a moment after the client does: ask until it has.
+    let now = await sessions()
+    for (let tries = 0; tries < 100 && !(now['Ada'] === 1 && now['Bob'] === 0); tries++) {
+      await sleep(20)
+      now = await sessions()
+    }
+    expect(now).toEqual({ Ada: 1, Bob: 0 })
+    laptop.ws.close()
+  })
+})

@@ -1,0 +1,90 @@
+/**
+ * The relay serves the built pages itself: /present, /join and /r/ROOM with a strict CSP, hashed
+ * assets by exact name only, and a clear answer when the pages were never built.
+ */
+import { createServer, type Server } from 'node:http'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { PAGE_CSP, webPageRoutes } from '../../relay/http/web-pages.js'
+
+let server: Server | undefined
+let dir: string | undefined
+
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined))
+  if (dir) await rm(dir, { recursive: true, force: true })
+  server = dir = undefined
+})
+
+async function serve(pagesDir: string): Promise<string> {
+  const routes = await webPageRoutes(pagesDir)
+  server = createServer((req, res) => {
+    void routes(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end('not mine')
+    })
+  })
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
+  const address = server.address() as { port: number }
+  return `http://127.0.0.1:${address.port}`
+}
+
+async function builtPages(): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), 'lectern-pages-'))
+  await mkdir(join(dir, 'assets'))
+  await writeFile(join(dir, 'present.html'), '<!doctype html><title>console</title>')
+  await writeFile(join(dir, 'join.html'), '<!doctype html><title>viewer</title>')
+  await writeFile(join(dir, 'assets', 'join-abc123.js'), 'export {}')
+  await writeFile(join(dir, 'secret.txt'), 'not an asset')
+  return dir
+}
+
+describe('web pages', () => {
+  it('serves the console and the viewer with a CSP that allows no inline script', async () => {
+    const base = await serve(await builtPages())
+    for (const [path, title] of [['/present', 'console'], ['/join', 'viewer'], ['/r/course-101/week-3', 'viewer'], ['/r/json:notebook:abc', 'viewer']]) {
+      const response = await fetch(`${base}${path}`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toContain(`<title>${title}</title>`)
+      const csp = response.headers.get('content-security-policy')!
+      expect(csp).toBe(PAGE_CSP)
+      const scriptSrc = csp.split(';').map((directive) => directive.trim()).find((directive) => directive.startsWith('script-src '))
+      expect(scriptSrc).toBe("script-src 'self'")
+      expect(csp).toContain("require-trusted-types-for 'script'")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer')
+    }
+  })
+
+  it('serves assets by exact name only, cached for good', async () => {
+    const base = await serve(await builtPages())
+    const asset = await fetch(`${base}/assets/join-abc123.js`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(asset.headers.get('cache-control')).toContain('immutable')
+    for (const path of ['/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/assets/missing.js', '/secret.txt', '/assets/']) {
+      expect(await (await fetch(`${base}${path}`)).text()).toBe('not mine')
+    }
+    expect((await fetch(`${base}/present`, { method: 'POST' })).status).toBe(404)
+    const head = await fetch(`${base}/join`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+  })
+
+  it('sends / to the console', async () => {
+    const base = await serve(await builtPages())
+    const response = await fetch(`${base}/`, { redirect: 'manual' })
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/present')
+  })
+
+  it('says how to build the pages when they are missing', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lectern-pages-'))
+    const base = await serve(dir)
+    const response = await fetch(`${base}/join`)
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({ error: 'not_built', message: 'the web app is not built: run npm run build' })
+  })
+})
