@@ -16,7 +16,10 @@ export const CloseCode = {
   unauthorized: 4401,
   /** A valid token for another room, or the grant behind the session was revoked. */
   forbidden: 4403,
-  /** The relay could not load the room (storage failure); retrying later may work. */
+  /**
+   * The relay could not load the room, or lost its document store (cluster mode: Redis
+   * unreachable), so the session is closed or refused; clients reconnect and resync once it is back.
+   */
   roomUnavailable: 4500,
   /** The session's send buffer passed its high-water mark: it fell behind and must resync. */
   slowReceiver: 4508,

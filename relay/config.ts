@@ -1,4 +1,5 @@
 /** Relay settings: defaults, environment variables and command-line flags, in rising priority. */
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { parseDurationSeconds } from '../auth/duration.js'
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../auth/claims.js'
@@ -34,6 +35,10 @@ export interface RelayConfig {
   /** A session that was sent nothing for this long gets an empty awareness frame (y-websocket reconnects after 30 s of silence). */
   keepaliveIntervalMs: number
   logLevel: string
+  /** Cluster mode: the Redis that every node shares (redis://HOST:PORT[/DB]); empty for one node. */
+  redisUrl: string
+  /** This node's name in the cluster (logs, awareness ownership); host name and pid by default. */
+  nodeId: string
 }
 
 export const DEFAULTS: RelayConfig = {
@@ -57,6 +62,8 @@ export const DEFAULTS: RelayConfig = {
   pingIntervalMs: 30_000,
   keepaliveIntervalMs: 5_000,
   logLevel: 'info',
+  redisUrl: '',
+  nodeId: `${hostname()}-${process.pid}`,
 }
 
 type Kind = 'string' | 'int' | 'duration-ms'
@@ -87,6 +94,8 @@ export const SETTINGS: ReadonlyArray<{ key: keyof RelayConfig; env: string; flag
   { key: 'pingIntervalMs', env: 'LECTERN_PING_INTERVAL', flag: 'ping-interval', kind: 'duration-ms' },
   { key: 'keepaliveIntervalMs', env: 'LECTERN_KEEPALIVE_INTERVAL', flag: 'keepalive-interval', kind: 'duration-ms' },
   { key: 'logLevel', env: 'LECTERN_LOG_LEVEL', flag: 'log-level', kind: 'string' },
+  { key: 'redisUrl', env: 'LECTERN_REDIS_URL', flag: 'redis', kind: 'string' },
+  { key: 'nodeId', env: 'LECTERN_NODE_ID', flag: 'node-id', kind: 'string' },
 ]
 
 function parseValue(kind: Kind, raw: string, source: string): string | number {

@@ -16,6 +16,8 @@ import { Relay } from './core/relay.js'
 import { RelayServer } from './http/server.js'
 import { webPageRoutes } from './http/web-pages.js'
 import type { DocumentStore } from './storage/document-store.js'
+import { RedisDocumentStore } from './storage/redis/redis-document-store.js'
+import { RedisConnection } from './redis-connection.js'
 
 export interface RunningRelay {
   config: RelayConfig
@@ -43,12 +45,9 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const log = options.logger ?? createLogger(config.logLevel)
   await ensurePrivateDirectory(config.dataDir)
   const { ring: keys, created: createdKey } = await KeyRing.open(config.dataDir)
-  let store = options.store
-  if (!store) {
-    const fileStore = new FileDocumentStore(config.dataDir, config.flushIntervalMs, config.compactAfterBytes)
-    fileStore.onWriteError((error, room) => log.error({ room, err: error.message }, 'writing a room to disk failed'))
-    store = fileStore
-  }
+  // Cluster mode: one Redis connection per node, shared by the backends that live in Redis.
+  const redis = config.redisUrl ? await connectRedis(config, log) : null
+  const store = options.store ?? (redis ? await openRedisDocuments(redis, config, log) : openFileDocuments(config, log))
   const counters = new RelayCounters()
   const relay = new Relay(config, store, counters, log)
   const metrics = createMetricsRegistry(counters, {
@@ -88,7 +87,26 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     close: async () => {
       await server.close()
       await access.close()
+      await redis?.close()
       await withdrawServer(config.dataDir)
     },
   }
+}
+
+async function connectRedis(config: RelayConfig, log: Logger): Promise<RedisConnection> {
+  const redis = new RedisConnection(config.redisUrl, `lectern-${config.nodeId}`, log)
+  await redis.connect()
+  return redis
+}
+
+async function openRedisDocuments(redis: RedisConnection, config: RelayConfig, log: Logger): Promise<DocumentStore> {
+  const store = new RedisDocumentStore(redis, { nodeId: config.nodeId, compactAfterBytes: config.compactAfterBytes }, log)
+  await store.start()
+  return store
+}
+
+function openFileDocuments(config: RelayConfig, log: Logger): DocumentStore {
+  const store = new FileDocumentStore(config.dataDir, config.flushIntervalMs, config.compactAfterBytes)
+  store.onWriteError((error, room) => log.error({ room, err: error.message }, 'writing a room to disk failed'))
+  return store
 }

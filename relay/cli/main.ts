@@ -43,7 +43,7 @@ async function serve(args: string[]): Promise<number> {
   const { config, tokenService } = resolveServerSettings(values)
   const running = await startRelay(config, { tokenService })
   running.log.info(
-    { listening: `${running.url}/ROOM`, dataDir: config.dataDir, backend: 'embedded' },
+    { listening: `${running.url}/ROOM`, dataDir: config.dataDir, backend: config.redisUrl ? 'redis' : 'embedded', node: config.nodeId },
     'lectern relay listening',
   )
   if (running.createdKey) {

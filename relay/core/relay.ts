@@ -70,6 +70,9 @@ export class Relay {
     }
     const unloading = this.unloading.get(name)
     if (unloading) await unloading
+    // A room that cannot be kept in step with the other nodes must not take new sessions.
+    const health = this.store.health()
+    if (!health.ok) throw new Error(health.reason)
     const loaded = this.rooms.get(name)
     if (loaded) return loaded
     let pending = this.loading.get(name)
