@@ -1,24 +1,17 @@
 /**
- * Signing keys in the data directory. Each key is an Ed25519 JWK in `keys/<kid>.json`; the newest
- * signs, every key still inside its verification window verifies. Rotation adds a key and keeps the
- * old ones until the tokens they signed can no longer be valid.
+ * The signing keys in use: the newest signs, every key still inside its verification window
+ * verifies. Rotation adds a key and keeps the old ones until the tokens they signed can no longer be
+ * valid. The keys themselves live in a KeyStore (files, or Redis shared by a cluster).
  */
 import { generateKeyPairSync, createPublicKey, createPrivateKey, webcrypto, type KeyObject } from 'node:crypto'
-import { readdir, readFile, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
 import { calculateJwkThumbprint, type JWK } from 'jose'
-import { writeFileAtomic } from './files.js'
+import { epochSeconds, SYSTEM_CLOCK, type Clock } from './clock.js'
+import { SIGNING_ALGORITHM, type KeyStore, type StoredKey } from './store/key-store.js'
 
-export const SIGNING_ALGORITHM = 'EdDSA'
+export { SIGNING_ALGORITHM }
 
-interface StoredKey {
-  kid: string
-  alg: typeof SIGNING_ALGORITHM
-  createdAt: number
-  /** Seconds since the epoch after which this key no longer verifies (set when it is rotated out). */
-  retireAt?: number
-  privateJwk: JWK
-}
+/** An unknown `kid` re-reads the store at most this often: a flood of forged kids costs nothing. */
+const UNKNOWN_KID_RELOAD_INTERVAL_MS = 1000
 
 export interface SigningKey {
   kid: string
@@ -53,41 +46,40 @@ async function toSigningKey(stored: StoredKey): Promise<SigningKey> {
   return entry
 }
 
-async function newStoredKey(): Promise<StoredKey> {
+async function newStoredKey(createdAt: number): Promise<StoredKey> {
   const { privateKey } = generateKeyPairSync('ed25519')
   const privateJwk = privateKey.export({ format: 'jwk' }) as JWK
   const kid = await calculateJwkThumbprint({ kty: privateJwk.kty!, crv: privateJwk.crv!, x: privateJwk.x! })
-  return { kid, alg: SIGNING_ALGORITHM, createdAt: Math.floor(Date.now() / 1000), privateJwk }
+  return { kid, alg: SIGNING_ALGORITHM, createdAt, privateJwk }
 }
 
 export class KeyRing {
+  private lastUnknownKidReload = Number.NEGATIVE_INFINITY
+  private imported = new Map<string, Promise<SigningKey>>()
+
   private constructor(
-    private readonly directory: string,
+    private readonly store: KeyStore,
+    readonly clock: Clock,
     private keys: SigningKey[],
   ) {}
 
-  /** Loads the keys in `<dataDir>/keys`, creating the first one if there is none. */
-  static async open(dataDir: string): Promise<{ ring: KeyRing; created: boolean }> {
-    const directory = join(dataDir, 'keys')
-    const stored = await readStoredKeys(directory)
+  /** Loads the kept keys, creating the first one if there is none. */
+  static async open(store: KeyStore, clock: Clock = SYSTEM_CLOCK): Promise<{ ring: KeyRing; created: boolean }> {
+    let stored = await store.list()
     let created = false
     if (stored.length === 0) {
-      const fresh = await newStoredKey()
-      await writeFileAtomic(join(directory, `${fresh.kid}.json`), JSON.stringify(fresh, null, 2), 0o600)
-      stored.push(fresh)
-      created = true
+      const fresh = await newStoredKey(epochSeconds(clock))
+      stored = await store.addFirst(fresh)
+      created = stored.some((key) => key.kid === fresh.kid)
     }
-    const now = Math.floor(Date.now() / 1000)
-    const live = stored.filter((key) => key.retireAt === undefined || key.retireAt > now)
-    return { ring: new KeyRing(directory, sortNewestFirst(await Promise.all(live.map(toSigningKey)))), created }
+    const ring = new KeyRing(store, clock, [])
+    await ring.adopt(stored)
+    return { ring, created }
   }
 
-  /** Re-reads the key files, so a rotation done by another process (the CLI) is picked up. */
+  /** Re-reads the store, so a rotation done elsewhere (the CLI, another node) is picked up. */
   async reload(): Promise<void> {
-    const now = Math.floor(Date.now() / 1000)
-    const stored = await readStoredKeys(this.directory)
-    const live = stored.filter((key) => key.retireAt === undefined || key.retireAt > now)
-    if (live.length > 0) this.keys = sortNewestFirst(await Promise.all(live.map(toSigningKey)))
+    await this.adopt(await this.store.list())
   }
 
   get signingKey(): SigningKey {
@@ -95,8 +87,22 @@ export class KeyRing {
   }
 
   verificationKey(kid: string): SigningKey | undefined {
-    const now = Math.floor(Date.now() / 1000)
+    const now = epochSeconds(this.clock)
     return this.keys.find((key) => key.kid === kid && (key.retireAt === undefined || key.retireAt > now))
+  }
+
+  /**
+   * Like verificationKey, but a kid this ring does not know re-reads the store first (at most once a
+   * second): another node may have rotated and signed with its new key before the news arrived here.
+   */
+  async findVerificationKey(kid: string): Promise<SigningKey | undefined> {
+    const known = this.verificationKey(kid)
+    if (known) return known
+    const now = Date.now()
+    if (now - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_INTERVAL_MS) return undefined
+    this.lastUnknownKidReload = now
+    await this.reload()
+    return this.verificationKey(kid)
   }
 
   /** The public keys that still verify, as a JWKS document. */
@@ -109,46 +115,30 @@ export class KeyRing {
    * token they signed can still be valid), then are deleted.
    */
   async rotate(graceSeconds: number): Promise<SigningKey> {
-    const now = Math.floor(Date.now() / 1000)
-    const stored = await readStoredKeys(this.directory)
-    for (const key of stored) {
-      if (key.retireAt !== undefined && key.retireAt <= now) {
-        await unlink(join(this.directory, `${key.kid}.json`))
-      } else if (key.retireAt === undefined) {
-        key.retireAt = now + graceSeconds
-        await writeFileAtomic(join(this.directory, `${key.kid}.json`), JSON.stringify(key, null, 2), 0o600)
-      }
-    }
-    const fresh = await newStoredKey()
+    const now = epochSeconds(this.clock)
+    const stored = await this.store.list()
     // Rotations within one second must still order the new key first.
-    fresh.createdAt = Math.max(now, ...stored.map((key) => key.createdAt + 1))
-    await writeFileAtomic(join(this.directory, `${fresh.kid}.json`), JSON.stringify(fresh, null, 2), 0o600)
+    const fresh = await newStoredKey(Math.max(now, ...stored.map((key) => key.createdAt + 1)))
+    await this.store.rotate(fresh, now + graceSeconds, now)
     await this.reload()
     return this.signingKey
   }
-}
 
-function sortNewestFirst(keys: SigningKey[]): SigningKey[] {
-  return keys.sort((a, b) => b.createdAt - a.createdAt)
-}
-
-async function readStoredKeys(directory: string): Promise<StoredKey[]> {
-  let names: string[]
-  try {
-    names = await readdir(directory)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
-  }
-  const keys: StoredKey[] = []
-  for (const name of names) {
-    if (!name.endsWith('.json')) continue
-    const text = await readFile(join(directory, name), 'utf8')
-    try {
-      keys.push(JSON.parse(text) as StoredKey)
-    } catch (error) {
-      throw new Error(`signing key file ${join(directory, name)} is not valid JSON: ${(error as Error).message}`)
+  /**
+   * Takes the live keys of `stored`, newest first; keeps the current keys if none is live. Importing
+   * a key costs a little crypto, so each (kid, retireAt) already imported is reused.
+   */
+  private async adopt(stored: StoredKey[]): Promise<void> {
+    const now = epochSeconds(this.clock)
+    const live = stored.filter((key) => key.retireAt === undefined || key.retireAt > now)
+    if (live.length === 0) return
+    const imported = new Map<string, Promise<SigningKey>>()
+    for (const key of live) {
+      const id = `${key.kid}/${key.retireAt ?? ''}`
+      imported.set(id, this.imported.get(id) ?? toSigningKey(key))
     }
+    const keys = await Promise.all(imported.values())
+    this.imported = imported
+    this.keys = keys.sort((a, b) => b.createdAt - a.createdAt)
   }
-  return keys
 }

@@ -1,6 +1,7 @@
 /** Minting and verifying room tokens (JWT, EdDSA, algorithm pinned, `kid` required). */
 import { randomUUID } from 'node:crypto'
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTHeaderParameters, type FlattenedJWSInput } from 'jose'
+import { epochSeconds } from './clock.js'
 import { KeyRing, SIGNING_ALGORITHM } from './keys.js'
 import { isRoomScope, type RoomClaims, type RoomScope } from './claims.js'
 
@@ -20,8 +21,10 @@ export interface MintRequest {
   lid?: string
 }
 
+/** Signs with the ring's newest key; `iat` and `exp` go by the ring's clock. */
 export async function mintRoomToken(keys: KeyRing, settings: TokenSettings, request: MintRequest): Promise<string> {
   const key = keys.signingKey
+  const now = epochSeconds(keys.clock)
   const claims: Record<string, unknown> = { room: request.room, scope: request.scope }
   if (request.gid !== undefined) claims.gid = request.gid
   if (request.lid !== undefined) claims.lid = request.lid
@@ -30,8 +33,8 @@ export async function mintRoomToken(keys: KeyRing, settings: TokenSettings, requ
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
     .setSubject(request.sub)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + request.ttlSeconds)
+    .setIssuedAt(now)
+    .setExpirationTime(now + request.ttlSeconds)
     .setJti(randomUUID())
     .sign(key.privateKey)
 }
@@ -49,6 +52,7 @@ export type TokenRefusal =
 
 export type VerifyResult = { ok: true; claims: RoomClaims } | { ok: false; reason: TokenRefusal }
 
+/** Checks a token against the ring's keys, at the ring's clock's time. */
 export async function verifyRoomToken(
   keys: KeyRing,
   settings: TokenSettings,
@@ -60,8 +64,8 @@ export async function verifyRoomToken(
     return { ok: false, reason: 'malformed token' }
   }
   let unknownKid = false
-  const resolveKey = (header: JWTHeaderParameters, _token: FlattenedJWSInput) => {
-    const key = header.kid === undefined ? undefined : keys.verificationKey(header.kid)
+  const resolveKey = async (header: JWTHeaderParameters, _token: FlattenedJWSInput) => {
+    const key = header.kid === undefined ? undefined : await keys.findVerificationKey(header.kid)
     if (!key) {
       unknownKid = true
       throw new Error('unknown kid')
@@ -74,6 +78,7 @@ export async function verifyRoomToken(
       issuer: settings.issuer,
       audience: settings.audience,
       clockTolerance: settings.clockToleranceSeconds,
+      currentDate: keys.clock.now(),
       requiredClaims: ['sub', 'exp', 'iat', 'jti'],
     })
     const { room, scope } = payload as Record<string, unknown>

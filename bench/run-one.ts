@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KeyRing } from '../auth/keys.js'
+import { FileKeyStore } from '../auth/store/file-key-store.js'
 import { runGenerator } from './generator-process.js'
 import { WIRE_OF } from './plan.js'
 import { ServerProcess } from './server-process.js'
@@ -21,7 +22,7 @@ export async function runOne(scenario: Scenario, server: ServerKind, profileDir:
   const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
   const dataDir = await mkdtemp(join(tmpdir(), `lectern-bench-${server}-`))
   // The key exists before either process opens the directory, so neither races to create it.
-  await KeyRing.open(dataDir)
+  await KeyRing.open(new FileKeyStore(dataDir))
   let process: ServerProcess | null = null
   try {
     process = await ServerProcess.start(server, dataDir, profileArgs)

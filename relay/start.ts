@@ -1,9 +1,13 @@
 /** Assembles a running relay from a configuration: keys, store, rooms, token service, HTTP server. */
+import { SYSTEM_CLOCK, type Clock } from '../auth/clock.js'
 import { ensurePrivateDirectory } from '../auth/files.js'
 import { KeyRing } from '../auth/keys.js'
+import { FileKeyStore } from '../auth/store/file-key-store.js'
+import type { KeyStore } from '../auth/store/key-store.js'
+import { followClusterAccess } from './access/cluster-access.js'
 import { GrantAdmission } from './access/grant-admission.js'
 import { LocalGrantSessions } from './access/local-grant-sessions.js'
-import { openTokenService } from '../auth/service/open-token-service.js'
+import { openTokenService, type AccessBackend } from '../auth/service/open-token-service.js'
 import { TOKEN_SERVICE_DEFAULTS, type TokenServiceSettings } from '../auth/service/settings.js'
 import { tokenServiceRoutes } from './http/api.js'
 import { announceServer, withdrawServer } from './http/api-discovery.js'
@@ -39,17 +43,24 @@ export interface StartOptions {
   logger?: Logger
   store?: DocumentStore
   tokenService?: TokenServiceSettings
+  /** Signing keys; by default the files in the data directory. */
+  keyStore?: KeyStore
+  /** Grants, links and their change events; by default the embedded store, on a node alone. */
+  access?: AccessBackend
+  /** The time tokens, links and keys expire by. */
+  clock?: Clock
 }
 
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const log = options.logger ?? createLogger(config.logLevel)
   await ensurePrivateDirectory(config.dataDir)
-  const { ring: keys, created: createdKey } = await KeyRing.open(config.dataDir)
+  const clock = options.clock ?? SYSTEM_CLOCK
+  const { ring: keys, created: createdKey } = await KeyRing.open(options.keyStore ?? new FileKeyStore(config.dataDir), clock)
   // Cluster mode: one Redis connection per node, shared by the backends that live in Redis.
   const redis = config.redisUrl ? await connectRedis(config, log) : null
   const store = options.store ?? (redis ? await openRedisDocuments(redis, config, log) : openFileDocuments(config, log))
   const counters = new RelayCounters()
-  const relay = new Relay(config, store, counters, log)
+  const relay = new Relay(config, store, counters, log, clock)
   const metrics = createMetricsRegistry(counters, {
     sessions: () => relay.sessions.size,
     rooms: () => relay.rooms.size,
@@ -61,7 +72,9 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     settings: options.tokenService ?? TOKEN_SERVICE_DEFAULTS,
     live,
     log,
+    ...(options.access ? { backend: options.access } : {}),
   })
+  const unfollow = followClusterAccess({ events: access.events, live, keys, audit: access.audit, log })
   const server = new RelayServer({
     config,
     relay,
@@ -85,6 +98,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     createdKey,
     createdAdminKeyFile: access.createdAdminKeyFile,
     close: async () => {
+      unfollow()
       await server.close()
       await access.close()
       await redis?.close()

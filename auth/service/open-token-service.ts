@@ -1,9 +1,10 @@
-/** Assembles the token service over a data directory: store, audit log, admin credential, identity. */
+/** Assembles the token service: access store, audit log, admin credential, identity, events. */
 import type { Logger } from 'pino'
 import { AuditLog } from '../audit.js'
 import { IdentityVerifier } from '../identity.js'
 import type { KeyRing } from '../keys.js'
 import type { TokenSettings } from '../tokens.js'
+import { SINGLE_NODE, type AccessEvents } from '../store/access-events.js'
 import type { AccessStore } from '../store/access-store.js'
 import { loadAdminCredential } from './admin-credential.js'
 import { Authenticator } from './authenticator.js'
@@ -12,6 +13,12 @@ import type { LiveGrantSessions } from './live-sessions.js'
 import type { TokenServiceSettings } from './settings.js'
 import { TokenService } from './token-service.js'
 
+/** Where access data lives and how its changes reach other nodes; closed with the token service. */
+export interface AccessBackend {
+  store: AccessStore
+  events: AccessEvents
+}
+
 export interface OpenTokenServiceOptions {
   /** The relay settings the token service shares: where its files are and how tokens are stamped. */
   config: TokenSettings & { dataDir: string }
@@ -19,32 +26,39 @@ export interface OpenTokenServiceOptions {
   settings: TokenServiceSettings
   live: LiveGrantSessions
   log: Logger
+  /** By default the embedded store in the data directory, on a node alone. */
+  backend?: AccessBackend
 }
 
 export interface OpenedTokenService {
   service: TokenService
   authenticator: Authenticator
   store: AccessStore
+  events: AccessEvents
+  audit: AuditLog
   /** The admin key file this start created, for telling the operator where it is. */
   createdAdminKeyFile: string | undefined
   close(): Promise<void>
 }
 
 export async function openTokenService(options: OpenTokenServiceOptions): Promise<OpenedTokenService> {
-  const { config, settings, log } = options
+  const { config, settings, log, keys } = options
   const { dataDir } = config
   const admin = await loadAdminCredential(dataDir, settings.adminToken)
   const identity = settings.identity ? await IdentityVerifier.create(settings.identity) : null
-  const store = await FileAccessStore.open(dataDir)
+  const { store, events } = options.backend ?? { store: await FileAccessStore.open(dataDir), events: SINGLE_NODE }
   const audit = await AuditLog.open(dataDir, log)
   const tokens: TokenSettings = { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds }
-  const service = new TokenService({ store, keys: options.keys, tokens, settings, audit, live: options.live })
+  const service = new TokenService({ store, keys, tokens, settings, audit, live: options.live, events, clock: keys.clock })
   return {
     service,
     authenticator: new Authenticator(admin.hash, identity),
     store,
+    events,
+    audit,
     createdAdminKeyFile: admin.createdFile,
     close: async () => {
+      await events.close()
       await store.close()
       await audit.close()
     },

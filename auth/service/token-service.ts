@@ -5,12 +5,14 @@
  */
 import { decodeJwt } from 'jose'
 import type { AuditEvent, AuditSink } from '../audit.js'
+import type { Clock } from '../clock.js'
 import { isSubject, roomScopeOf, strongerScope, type Grant, type GrantScope } from '../grants.js'
 import type { KeyRing } from '../keys.js'
 import { hashSecret } from '../secrets.js'
 import { createShareLink, viewLink, type LinkView } from '../share-links.js'
 import { mintRoomToken, type MintRequest, type TokenSettings } from '../tokens.js'
 import { isValidRoomName } from '../../protocol/room-name.js'
+import type { AccessEvents } from '../store/access-events.js'
 import type { AccessStore } from '../store/access-store.js'
 import { redeemRefused, ServiceError } from './errors.js'
 import { newGuestKey } from './guest-keys.js'
@@ -26,6 +28,9 @@ export interface TokenServiceParts {
   settings: TokenServiceSettings
   audit: AuditSink
   live: LiveGrantSessions
+  /** How changes reach the other nodes' sessions and key rings. */
+  events: AccessEvents
+  clock: Clock
 }
 
 export type { GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
@@ -40,7 +45,7 @@ export class TokenService {
     if (expiresInSeconds > linkMaxTtlSeconds) {
       throw new ServiceError(400, 'invalid_body', `expiresInSeconds ${expiresInSeconds} is above this server's maximum of ${linkMaxTtlSeconds}`)
     }
-    const at = new Date()
+    const at = this.parts.clock.now()
     const { link, code } = createShareLink({
       room,
       scope: request.scope,
@@ -57,7 +62,7 @@ export class TokenService {
 
   async listLinks(principal: Principal | null, room: string): Promise<LinkView[]> {
     await this.requireRoomAdmin(principal, room)
-    const now = new Date()
+    const now = this.parts.clock.now()
     const links = await this.parts.store.roomLinks(room)
     return links.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((link) => viewLink(link, now))
   }
@@ -71,7 +76,7 @@ export class TokenService {
   ): Promise<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }> {
     const admin = await this.requireRoomAdmin(principal, room)
     const actor = actorOf(admin)
-    const at = new Date()
+    const at = this.parts.clock.now()
     const revoked = await this.parts.store.revokeLink({ room, linkId, actor, at, revokeGrants: endSessions })
     if (!revoked) throw new ServiceError(404, 'not_found', `room ${room} has no share link ${linkId}`)
     const linkEvent: AuditEvent = { action: 'link.revoked', actor, room, linkId, grantsRevoked: revoked.revokedGrants.length }
@@ -93,7 +98,7 @@ export class TokenService {
       codeHash: hashSecret(code),
       subject,
       actor: subject,
-      at: new Date(),
+      at: this.parts.clock.now(),
       ...(displayName !== undefined ? { displayName } : {}),
     })
     if (!outcome.ok) {
@@ -140,7 +145,7 @@ export class TokenService {
     }
     const existing = await this.parts.store.grantFor(room, subject)
     if (existing?.scope === scope) return { grant: existing, created: false, sessionsChanged: 0 }
-    const { grant, previous } = await this.parts.store.setGrant({ room, subject, scope, actor: actorOf(admin), at: new Date() })
+    const { grant, previous } = await this.parts.store.setGrant({ room, subject, scope, actor: actorOf(admin), at: this.parts.clock.now() })
     const sessionsChanged = await this.grantChanged(grant, previous, actorOf(admin))
     return { grant, created: previous === undefined, sessionsChanged }
   }
@@ -159,14 +164,7 @@ export class TokenService {
     const grants = await this.parts.store.subjectGrants(subjectsOf(user))
     return grants
       .sort((a, b) => a.room.localeCompare(b.room) || a.subject.localeCompare(b.subject))
-      .map((grant) => ({
-        room: grant.room,
-        scope: grant.scope,
-        grantId: grant.id,
-        via: grant.subject === user.subject ? 'user' : 'group',
-        subject: grant.subject,
-        updatedAt: grant.updatedAt,
-      }))
+      .map(({ room, scope, id: grantId, subject, updatedAt }) => ({ room, scope, grantId, via: subject === user.subject ? 'user' : 'group', subject, updatedAt }))
   }
 
   /** Removes the caller's own grant on a room; their sessions through it end. */
@@ -208,6 +206,7 @@ export class TokenService {
     const admin = requireServerAdmin(principal)
     const grace = graceSeconds ?? this.parts.settings.tokenTtlSeconds + this.parts.tokens.clockToleranceSeconds
     const key = await this.parts.keys.rotate(grace)
+    await this.parts.events.publish({ kind: 'keys.rotated', keyId: key.kid, actor: actorOf(admin) })
     await this.parts.audit.record({ action: 'keys.rotated', actor: actorOf(admin), keyId: key.kid })
     return { keyId: key.kid, graceSeconds: grace }
   }
@@ -230,6 +229,7 @@ export class TokenService {
       events.push({ action: 'grant.created', ...base })
     } else if (previous.scope !== grant.scope) {
       sessions = this.parts.live.scopeChanged(grant)
+      await this.parts.events.publish({ kind: 'grant.changed', grant, actor })
       events.push({ action: 'grant.scope_changed', ...base, previousScope: previous.scope, sessions })
     }
     await this.parts.audit.record(...events)
@@ -245,6 +245,7 @@ export class TokenService {
     first?: AuditEvent,
   ): Promise<number> {
     const ended = this.parts.live.revoked(grants, reason)
+    if (grants.length > 0) await this.parts.events.publish({ kind: 'grants.revoked', grants: [...grants], reason, actor })
     const events: AuditEvent[] = first ? [{ ...first, sessions: ended.length }] : []
     for (const grant of grants) {
       const sessions = ended.filter((session) => session.grantId === grant.id).length

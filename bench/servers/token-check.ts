@@ -5,13 +5,14 @@
  */
 import type { RoomScope } from '../../auth/claims.js'
 import { KeyRing } from '../../auth/keys.js'
+import { FileKeyStore } from '../../auth/store/file-key-store.js'
 import { verifyRoomToken } from '../../auth/tokens.js'
 import { BENCH_TOKEN_SETTINGS } from '../token-settings.js'
 
 export type TokenCheck = (token: string | null, room: string) => Promise<RoomScope | null>
 
 export async function makeTokenCheck(dataDir: string): Promise<TokenCheck> {
-  const { ring } = await KeyRing.open(dataDir)
+  const { ring } = await KeyRing.open(new FileKeyStore(dataDir))
   return async (token, room) => {
     const verified = await verifyRoomToken(ring, BENCH_TOKEN_SETTINGS, token)
     if (!verified.ok || verified.claims.room !== room) return null

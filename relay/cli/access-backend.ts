@@ -6,6 +6,7 @@
 import { join } from 'node:path'
 import type { Grant, GrantScope } from '../../auth/grants.js'
 import { KeyRing } from '../../auth/keys.js'
+import { FileKeyStore } from '../../auth/store/file-key-store.js'
 import type { LinkView } from '../../auth/share-links.js'
 import { ADMIN_KEY_FILE, readAdminKeyFile } from '../../auth/service/admin-credential.js'
 import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
@@ -60,7 +61,7 @@ async function adminKey(dataDir: string, keyFile: string | undefined): Promise<s
 }
 
 async function openLocal(config: RelayConfig): Promise<AccessOperations> {
-  const { ring } = await KeyRing.open(config.dataDir)
+  const { ring } = await KeyRing.open(new FileKeyStore(config.dataDir))
   const opened = await openTokenService({
     config,
     keys: ring,

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { KeyRing } from '../../auth/keys.js'
+import { FileKeyStore } from '../../auth/store/file-key-store.js'
 import { isRoomScope } from '../../auth/claims.js'
 import { parseDurationSeconds } from '../../auth/duration.js'
 import { mintRoomToken } from '../../auth/tokens.js'
@@ -85,7 +86,7 @@ async function mintToken(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`--ttl: ${(error as Error).message}`)
   }
-  const { ring } = await KeyRing.open(config.dataDir)
+  const { ring } = await KeyRing.open(new FileKeyStore(config.dataDir))
   const token = await mintRoomToken(
     ring,
     { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds },

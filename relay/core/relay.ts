@@ -4,6 +4,7 @@
  */
 import type { WebSocket } from 'ws'
 import type { RoomScope } from '../../auth/claims.js'
+import { SYSTEM_CLOCK, type Clock } from '../../auth/clock.js'
 import { KEEPALIVE_FRAME } from '../../protocol/messages.js'
 import { CloseCode } from '../../protocol/close-codes.js'
 import type { RelayConfig } from '../config.js'
@@ -48,6 +49,8 @@ export class Relay {
     private readonly store: DocumentStore,
     readonly counters: RelayCounters,
     private readonly log: Logger,
+    /** The time tokens expire by (keepalives and pings go by the real clock: they are about sockets). */
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     this.rateLimits = {
       framesPerSecond: config.rateFramesPerSecond,
@@ -226,9 +229,10 @@ export class Relay {
     if (keepalive) this.lastKeepaliveAt = now
     const ping = now - this.lastPingAt >= this.config.pingIntervalMs
     if (ping) this.lastPingAt = now
+    const tokenNow = this.clock.now().getTime()
     for (const session of this.sessions) {
       if (session.closed) continue
-      if (session.expiresAtMs !== undefined && now >= session.expiresAtMs) {
+      if (session.expiresAtMs !== undefined && tokenNow >= session.expiresAtMs) {
         session.close(CloseCode.unauthorized, 'token expired')
         continue
       }

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http'
 import { KeyRing } from '../../auth/keys.js'
+import { FileKeyStore } from '../../auth/store/file-key-store.js'
 import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
 import { openTokenService } from '../../auth/service/open-token-service.js'
 import type { TokenServiceSettings } from '../../auth/service/settings.js'
@@ -22,7 +23,7 @@ export interface RunningApiServer {
 }
 
 export async function startApiServer(config: RelayConfig, settings: TokenServiceSettings, log: Logger): Promise<RunningApiServer> {
-  const { ring: keys } = await KeyRing.open(config.dataDir)
+  const { ring: keys } = await KeyRing.open(new FileKeyStore(config.dataDir))
   const access = await openTokenService({ config, keys, settings, live: NO_LIVE_SESSIONS, log })
   const api = tokenServiceRoutes(access.service, access.authenticator)
   const server = createServer((req, res) => {

@@ -1,11 +1,10 @@
+/** What only the embedded access store promises; what every store promises is in contracts/access-store.ts. */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { hashSecret } from '../../auth/secrets.js'
-import { createShareLink } from '../../auth/share-links.js'
 import { FileAccessStore } from '../../auth/store/file-access-store.js'
 import { makeDataDir } from '../support/relay-fixture.js'
 
@@ -22,68 +21,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function addLink(options: { scope?: 'read' | 'write'; maxUses?: number | null; expiresInSeconds?: number } = {}) {
-  const { link, code } = createShareLink({
-    room: 'intro-yjs',
-    scope: options.scope ?? 'read',
-    expiresInSeconds: options.expiresInSeconds ?? 3600,
-    maxUses: options.maxUses ?? null,
-    actor: 'user:ada',
-    at: new Date(),
-  })
-  await store.addLink(link)
-  return { link, codeHash: hashSecret(code) }
-}
-
 describe('embedded access store', () => {
-  it('admits exactly one of many concurrent redeems of a link with one use left', async () => {
-    const { link, codeHash } = await addLink({ maxUses: 1 })
-    const outcomes = await Promise.all(
-      Array.from({ length: 25 }, (_, i) =>
-        store.redeem({ codeHash, subject: `user:guest-${i}`, actor: `user:guest-${i}`, at: new Date() }),
-      ),
-    )
-    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1)
-    expect(outcomes.filter((outcome) => !outcome.ok && outcome.refusal === 'link_used_up')).toHaveLength(24)
-
-    const reopened = await FileAccessStore.open(dataDir)
-    const [stored] = await reopened.roomLinks('intro-yjs')
-    expect(stored).toMatchObject({ id: link.id, uses: 1 })
-    expect(await reopened.roomGrants('intro-yjs')).toHaveLength(1)
-  })
-
-  it('refuses unknown, expired and revoked codes, saying which', async () => {
-    const expired = await addLink({ expiresInSeconds: 1 })
-    const revoked = await addLink()
-    await store.revokeLink({ room: 'intro-yjs', linkId: revoked.link.id, actor: 'user:ada', at: new Date(), revokeGrants: false })
-    const at = new Date(Date.now() + 1500)
-    const redeem = (codeHash: string) => store.redeem({ codeHash, subject: 'user:bob', actor: 'user:bob', at })
-    expect(await redeem(hashSecret('lct_share_nothing'))).toMatchObject({ ok: false, refusal: 'unknown_code' })
-    expect(await redeem(expired.codeHash)).toMatchObject({ ok: false, refusal: 'link_expired' })
-    expect(await redeem(revoked.codeHash)).toMatchObject({ ok: false, refusal: 'link_revoked' })
-    expect(await store.grantFor('intro-yjs', 'user:bob')).toBeUndefined()
-  })
-
-  it('never lowers a grant on redeem, and a link revocation takes back only the grants it created', async () => {
-    const { grant: carol } = await store.setGrant({ room: 'intro-yjs', subject: 'user:carol', scope: 'write', actor: 'admin', at: new Date() })
-    const { link, codeHash } = await addLink({ scope: 'read' })
-    const forCarol = await store.redeem({ codeHash, subject: 'user:carol', actor: 'user:carol', at: new Date() })
-    const forBob = await store.redeem({ codeHash, subject: 'user:bob', displayName: 'Bob', actor: 'user:bob', at: new Date() })
-    expect(forCarol).toMatchObject({ ok: true, grant: { id: carol.id, scope: 'write' } })
-    expect(forBob).toMatchObject({ ok: true, grant: { scope: 'read', linkId: link.id, displayName: 'Bob' } })
-
-    const revoked = await store.revokeLink({ room: 'intro-yjs', linkId: link.id, actor: 'user:ada', at: new Date(), revokeGrants: true })
-    expect(revoked?.revokedGrants.map((grant) => grant.subject)).toEqual(['user:bob'])
-    expect((await store.roomGrants('intro-yjs')).map((grant) => grant.subject)).toEqual(['user:carol'])
-  })
-
-  it('changes a grant in place: same id, next revision', async () => {
-    const first = await store.setGrant({ room: 'intro-yjs', subject: 'user:bob', scope: 'read', actor: 'user:ada', at: new Date() })
-    const second = await store.setGrant({ room: 'intro-yjs', subject: 'user:bob', scope: 'write', actor: 'user:ada', at: new Date() })
-    expect(second.grant).toMatchObject({ id: first.grant.id, scope: 'write', revision: 2 })
-    expect(second.previous).toMatchObject({ scope: 'read', revision: 1 })
-  })
-
   it('loses nothing it acknowledged when the process is killed with SIGKILL', async () => {
     const storeModule = fileURLToPath(new URL('../../dist/auth/store/file-access-store.js', import.meta.url))
     const script = `

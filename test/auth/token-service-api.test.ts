@@ -11,20 +11,25 @@ import type { RelayConfig } from '../../relay/config.js'
 import type { WebsocketProvider as ProviderV3 } from 'y-websocket'
 import { rawClient, sleep, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { ManualClock } from '../support/manual-clock.js'
 
 const fixture = useTestRelay()
 
 
+/** The relay's clock: tests move it to see links and tokens expire. */
+let clock: ManualClock
+
 async function setup(settings = TOKEN_SERVICE_DEFAULTS, config: Partial<RelayConfig> = {}): Promise<{ api: ApiClient; admin: ApiClient }> {
-  const relay = await fixture.start(config, { tokenService: settings })
+  clock = new ManualClock()
+  const relay = await fixture.start(config, { tokenService: settings, clock })
   const api = new ApiClient(relay.url)
   return { api, admin: api.as(await readAdminKey(relay.dataDir)) }
 }
 
-/** Waits until the token's `exp` is half a second behind us. */
-async function sleepPastExpiry(token: string): Promise<void> {
+/** Moves the relay's clock a second past the token's `exp`. */
+function movePastExpiry(token: string): void {
   const { exp } = decodeJwt(token)
-  await sleep(Math.max(0, exp! * 1000 + 500 - Date.now()))
+  clock.advance(exp! * 1000 + 1000 - clock.now().getTime())
 }
 
 async function createLink(admin: ApiClient, room: string, body: Record<string, unknown>): Promise<{ code: string; link: LinkView }> {
@@ -39,7 +44,7 @@ describe('share codes', () => {
     const revoked = await createLink(admin, 'r', { scope: 'write' })
     await api.ok('POST', '/redeem', { code: once.code })
     await admin.ok('DELETE', `${roomPath('r')}/links/${revoked.link.id}`)
-    await sleep(1100)
+    clock.advance(1100)
 
     expect(await api.raw('POST', '/redeem', { code: expiring.code })).toMatchObject({ status: 410, body: { error: 'link_expired' } })
     expect(await api.raw('POST', '/redeem', { code: once.code })).toMatchObject({ status: 410, body: { error: 'link_used_up' } })
@@ -119,14 +124,16 @@ describe('request validation and permissions', () => {
 
 describe('grant-backed sessions', () => {
   it('outlive their token, which a refresh replaces while the grant stands', async () => {
-    // Long enough to connect on a loaded machine, short enough to wait out.
-    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 3 }, { clockToleranceSeconds: 0 })
+    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 60 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'long', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
     const client = fixture.connect('v3', 'long', redeemed.token)
+    const grantless = rawClient(fixture.relay.url, 'long', await fixture.relay.mint('long', 'read', { ttlSeconds: 60 }))
     await waitSynced(client)
-    // Well past exp: a grant-less session would have ended with 4401.
-    await sleepPastExpiry(redeemed.token)
+    await grantless.opened
+    // Past exp: the grant-less session ends with 4401 at the next sweep; that same sweep keeps the grant-backed one.
+    movePastExpiry(redeemed.token)
+    expect(await grantless.closed).toEqual({ code: 4401, reason: 'token expired' })
     expect(client.provider.wsconnected).toBe(true)
     client.doc.getText('text').insert(0, 'still here')
     await waitFor(() => fixture.relay.relay.rooms.get('long')?.doc.getText('text').toString() === 'still here', 'write after exp lands')
@@ -140,7 +147,7 @@ describe('grant-backed sessions', () => {
   })
 
   it('reconnect after a network drop past exp: 4401, then the README recipe refreshes and resumes', async () => {
-    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 3 }, { clockToleranceSeconds: 0 })
+    const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 60 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'flaky', { scope: 'write' })
     const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
     const guest = api.as(redeemed.guestKey!)
@@ -154,7 +161,7 @@ describe('grant-backed sessions', () => {
       provider.connect()
     })
     await waitSynced(client)
-    await sleepPastExpiry(redeemed.token)
+    movePastExpiry(redeemed.token)
     for (const session of fixture.relay.relay.sessions) session.ws.terminate()
     await waitFor(() => terminal.includes(4401), 'the reconnect with the expired token is refused')
     await waitFor(() => provider.wsconnected && provider.synced, 'the refreshed token reconnects')

@@ -1,0 +1,130 @@
+/**
+ * What every AccessStore promises, run against each implementation. `open` gives a fresh, empty
+ * store; `another` a second handle on the same data (the same directory reopened, another Redis
+ * connection): what one acknowledged, the other sees, as two nodes of a cluster would.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { hashSecret } from '../../../auth/secrets.js'
+import { createShareLink } from '../../../auth/share-links.js'
+import type { AccessStore } from '../../../auth/store/access-store.js'
+
+export interface AccessStoreFixture {
+  store: AccessStore
+  another(): Promise<AccessStore>
+  /** Whether handles may be used at once (a cluster's nodes), or only one after the other (one process's files). */
+  concurrentHandles: boolean
+  dispose(): Promise<void>
+}
+
+const ROOM = 'intro-yjs'
+const AT = new Date('2026-01-05T10:00:00Z')
+
+export function accessStoreContract(name: string, open: () => Promise<AccessStoreFixture>): void {
+  describe(`${name} access store`, () => {
+    let fixture: AccessStoreFixture
+    let store: AccessStore
+    const handles: AccessStore[] = []
+
+    beforeEach(async () => {
+      fixture = await open()
+      store = fixture.store
+    })
+
+    afterEach(async () => {
+      for (const handle of handles.splice(0)) await handle.close()
+      await fixture.dispose()
+    })
+
+    async function another(): Promise<AccessStore> {
+      const handle = await fixture.another()
+      handles.push(handle)
+      return handle
+    }
+
+    async function addLink(options: { scope?: 'read' | 'write'; maxUses?: number | null; expiresInSeconds?: number } = {}) {
+      const { link, code } = createShareLink({
+        room: ROOM,
+        scope: options.scope ?? 'read',
+        expiresInSeconds: options.expiresInSeconds ?? 3600,
+        maxUses: options.maxUses ?? null,
+        actor: 'user:ada',
+        at: AT,
+      })
+      await store.addLink(link)
+      return { link, codeHash: hashSecret(code) }
+    }
+
+    it('admits exactly one of many concurrent redeems of a link with one use left, across nodes where the store is shared', async () => {
+      const { link, codeHash } = await addLink({ maxUses: 1 })
+      const second = fixture.concurrentHandles ? await another() : store
+      const outcomes = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          (i % 2 === 0 ? store : second).redeem({ codeHash, subject: `user:guest-${i}`, actor: `user:guest-${i}`, at: AT }),
+        ),
+      )
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1)
+      expect(outcomes.filter((outcome) => !outcome.ok && outcome.refusal === 'link_used_up')).toHaveLength(23)
+
+      const third = await another()
+      const [stored] = await third.roomLinks(ROOM)
+      expect(stored).toMatchObject({ id: link.id, uses: 1 })
+      expect(await third.roomGrants(ROOM)).toHaveLength(1)
+    })
+
+    it('refuses unknown, expired and revoked codes, saying which', async () => {
+      const expired = await addLink({ expiresInSeconds: 1 })
+      const revoked = await addLink()
+      await store.revokeLink({ room: ROOM, linkId: revoked.link.id, actor: 'user:ada', at: AT, revokeGrants: false })
+      const at = new Date(AT.getTime() + 1500)
+      const redeem = (codeHash: string) => store.redeem({ codeHash, subject: 'user:bob', actor: 'user:bob', at })
+      expect(await redeem(hashSecret('lct_share_nothing'))).toMatchObject({ ok: false, refusal: 'unknown_code' })
+      expect(await redeem(expired.codeHash)).toMatchObject({ ok: false, refusal: 'link_expired' })
+      expect(await redeem(revoked.codeHash)).toMatchObject({ ok: false, refusal: 'link_revoked' })
+      expect(await store.grantFor(ROOM, 'user:bob')).toBeUndefined()
+      expect((await store.roomLinks(ROOM)).map((link) => link.uses)).toEqual([0, 0])
+    })
+
+    it('never lowers a grant on redeem, and a link revocation takes back only the grants it created', async () => {
+      const { grant: carol } = await store.setGrant({ room: ROOM, subject: 'user:carol', scope: 'write', actor: 'admin', at: AT })
+      const { link, codeHash } = await addLink({ scope: 'read' })
+      const forCarol = await store.redeem({ codeHash, subject: 'user:carol', actor: 'user:carol', at: AT })
+      const forBob = await store.redeem({ codeHash, subject: 'user:bob', displayName: 'Bob', actor: 'user:bob', at: AT })
+      expect(forCarol).toMatchObject({ ok: true, grant: { id: carol.id, scope: 'write' } })
+      expect(forBob).toMatchObject({ ok: true, grant: { scope: 'read', linkId: link.id, displayName: 'Bob' } })
+
+      const revoked = await store.revokeLink({ room: ROOM, linkId: link.id, actor: 'user:ada', at: AT, revokeGrants: true })
+      expect(revoked?.revokedGrants.map((grant) => grant.subject)).toEqual(['user:bob'])
+      expect(revoked?.link).toMatchObject({ id: link.id, revokedBy: 'user:ada' })
+      expect((await store.roomGrants(ROOM)).map((grant) => grant.subject)).toEqual(['user:carol'])
+      expect(await store.revokeLink({ room: 'elsewhere', linkId: link.id, actor: 'user:ada', at: AT, revokeGrants: true })).toBeUndefined()
+    })
+
+    it('changes a grant in place: same id, next revision; deleting it frees the subject', async () => {
+      const first = await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'read', actor: 'user:ada', at: AT })
+      const second = await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'write', actor: 'user:ada', at: AT })
+      expect(second.grant).toMatchObject({ id: first.grant.id, scope: 'write', revision: 2 })
+      expect(second.previous).toMatchObject({ scope: 'read', revision: 1 })
+      expect(await (await another()).grant(first.grant.id)).toMatchObject({ scope: 'write', revision: 2 })
+
+      expect(await store.deleteGrant(ROOM, 'user:bob')).toMatchObject({ id: first.grant.id })
+      expect(await store.deleteGrant(ROOM, 'user:bob')).toBeUndefined()
+      expect(await store.grant(first.grant.id)).toBeUndefined()
+      const again = await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'read', actor: 'user:ada', at: AT })
+      expect(again.grant.id).not.toBe(first.grant.id)
+      expect(again.previous).toBeUndefined()
+    })
+
+    it("finds a subject's grants across rooms, and a room's grants and links", async () => {
+      await store.setGrant({ room: 'a', subject: 'user:bob', scope: 'read', actor: 'admin', at: AT })
+      await store.setGrant({ room: 'b', subject: 'group:staff', scope: 'write', actor: 'admin', at: AT })
+      await store.setGrant({ room: 'b', subject: 'user:carol', scope: 'admin', actor: 'admin', at: AT })
+      await addLink()
+      const rooms = (await store.subjectGrants(['user:bob', 'group:staff'])).map((grant) => `${grant.room}/${grant.subject}`)
+      expect(rooms.sort()).toEqual(['a/user:bob', 'b/group:staff'])
+      expect((await store.roomGrants('b')).map((grant) => grant.subject).sort()).toEqual(['group:staff', 'user:carol'])
+      expect(await store.grantFor('a', 'user:carol')).toBeUndefined()
+      expect(await store.roomLinks('b')).toEqual([])
+      expect(await store.roomLinks(ROOM)).toHaveLength(1)
+    })
+  })
+}
