@@ -22,6 +22,8 @@ export const SyncStep = {
 
 export const AuthMessage = {
   permissionDenied: 0,
+  /** Lectern's scope message (protocol/scope-message.ts); not defined by y-protocols. */
+  scope: 76,
 } as const
 
 /** What a frame is, decided from its first bytes. */
@@ -108,6 +110,11 @@ export function encodePermissionDenied(reason: string): Uint8Array {
     encoding.writeVarUint(e, AuthMessage.permissionDenied)
     encoding.writeVarString(e, reason)
   })
+}
+
+/** True for a y-protocols permission-denied message (not for Lectern's scope message, also an auth message). */
+export function isPermissionDenied(frame: Uint8Array): boolean {
+  return frame.length >= 2 && frame[0] === MessageType.auth && frame[1] === AuthMessage.permissionDenied
 }
 
 /**

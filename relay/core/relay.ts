@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws'
 import type { RoomScope } from '../../auth/claims.js'
 import { SYSTEM_CLOCK, type Clock } from '../../auth/clock.js'
 import { KEEPALIVE_FRAME } from '../../protocol/messages.js'
+import { SCOPE_MESSAGES } from '../../protocol/scope-message.js'
 import { CloseCode } from '../../protocol/close-codes.js'
 import type { RelayConfig } from '../config.js'
 import type { Logger } from '../logger.js'
@@ -186,11 +187,12 @@ export class Relay {
   }
 
   /**
-   * Changes a live session's scope in place: a new writer is asked for its state, a new reader is
-   * told straight away that its writes are refused.
+   * Changes a live session's scope in place: the client is sent the scope message at once; a new
+   * writer is then asked for its state, a new reader is told that its writes are refused.
    */
   setSessionScope(session: Session, scope: RoomScope): void {
     if (!session.setScope(scope)) return
+    session.send(SCOPE_MESSAGES[scope])
     if (scope === 'write') this.rooms.get(session.room)?.requestState(session)
     else session.tellReadOnly('scope changed to read: document changes are no longer accepted')
   }

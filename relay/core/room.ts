@@ -9,6 +9,7 @@ import {
 import { ownedBytes } from '../../protocol/bytes.js'
 import { readSyncPayload } from '../../protocol/sync.js'
 import { CloseCode } from '../../protocol/close-codes.js'
+import { SCOPE_MESSAGES } from '../../protocol/scope-message.js'
 import type { Logger } from '../logger.js'
 import { RESTORE_ORIGIN, type RemoteOrigin, type RoomHost } from '../storage/document-store.js'
 import type { RelayCounters } from './counters.js'
@@ -88,6 +89,8 @@ export class Room implements RoomHost {
 
   join(session: Session): void {
     this.sessions.add(session)
+    // First what the session may do, so a client knows before the first document byte.
+    session.send(SCOPE_MESSAGES[session.scope])
     // A writer is asked for what it has that the room lacks; a reader's changes would be refused
     // anyway, so it is not asked. Either way the client's own step 1 gets it the whole document.
     if (session.canWrite) session.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))

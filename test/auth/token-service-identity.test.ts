@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
 import type { IssuedToken, RedeemResult, SharedRoom } from '../../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
-import { MessageType } from '../../protocol/messages.js'
+import { isPermissionDenied } from '../../protocol/messages.js'
 import { rawClient, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
 
@@ -87,7 +87,7 @@ describe('identity tokens', () => {
 
     const frames = recordFrames(aliceClient)
     expect(await admin.ok('PUT', `${roomPath(room)}/grants/group:staff`, { scope: 'read' })).toMatchObject({ sessionsChanged: 1 })
-    await waitFor(() => frames.some((frame) => frame[0] === MessageType.auth), 'the group member is told the room went read-only')
+    await waitFor(() => frames.some(isPermissionDenied), 'the group member is told the room went read-only')
   })
 
   it('refuses a user outside the groups, and tokens with the wrong audience, signer or expiry', async () => {

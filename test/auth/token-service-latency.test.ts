@@ -13,6 +13,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { MessageType, SyncStep } from '../../protocol/messages.js'
+import { readScopeMessage } from '../../protocol/scope-message.js'
 import { makeDataDir, sleep, waitSynced, type TestClient, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
 
@@ -37,6 +38,15 @@ async function connectAll(tokens: string[], room: string): Promise<Watched[]> {
   })
   await Promise.all(watched.map(({ client }) => waitSynced(client)))
   return watched
+}
+
+/** The scope the relay announced last on these frames (the scope message). */
+function lastScope(frames: readonly Uint8Array[]): string | null {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const scope = readScopeMessage(frames[i]!)
+    if (scope) return scope
+  }
+  return null
 }
 
 interface Measured {
@@ -105,12 +115,12 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
     const upgrade = await timed(
       () => admin.ok('PUT', grantPath, { scope: 'write' }),
       () => sessions.every((session) => session.canWrite),
-      () => group.every(({ frames }) => frames.some((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1)),
+      () => group.every(({ frames }) => lastScope(frames) === 'write' && frames.some((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1)),
     )
     const downgrade = await timed(
       () => admin.ok('PUT', grantPath, { scope: 'read' }),
       () => sessions.every((session) => !session.canWrite),
-      () => group.every(({ frames }) => frames.some((frame) => frame[0] === MessageType.auth)),
+      () => group.every(({ frames }) => lastScope(frames) === 'read'),
     )
     expect(warnings.mock.calls.filter(([message]) => String(message).startsWith('Permission denied'))).toHaveLength(SESSIONS)
     warnings.mockRestore()

@@ -10,7 +10,7 @@ import type { AuditEvent } from '../../auth/audit.js'
 import type { Grant } from '../../auth/grants.js'
 import type { LinkView } from '../../auth/share-links.js'
 import type { RedeemResult } from '../../auth/service/token-service.js'
-import { MessageType, SyncStep } from '../../protocol/messages.js'
+import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { sleep, text, waitFor, waitSynced, type TestClient, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
 
@@ -97,7 +97,7 @@ describe('the presenter story', () => {
     // Ada takes it back: Bob is told at once, and his writes stop reaching anyone.
     started = performance.now()
     const downgrade = ada.ok<{ sessionsChanged: number }>('PUT', grantPath, { scope: 'read' })
-    await waitFor(() => bobFrames.some((frame) => frame[0] === MessageType.auth), 'Bob is told he is read-only')
+    await waitFor(() => bobFrames.some(isPermissionDenied), 'Bob is told he is read-only')
     const downgradeMs = performance.now() - started
     expect((await downgrade).sessionsChanged).toBe(1)
     bob.client.doc.getText('text').insert(0, 'AFTER ')

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
 import type { LinkView } from '../../auth/share-links.js'
 import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
-import { MessageType, SyncStep } from '../../protocol/messages.js'
+import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { connectClient, makeDataDir, rawClient, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
 import { CLI, runCli, serveProcess, type ServeProcess } from '../support/process.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
@@ -69,7 +69,7 @@ describe('lectern share and grants, with a server running', () => {
     bob!.doc.getText('text').insert(0, 'demo by Bob')
     await waitFor(() => eve!.doc.getText('text').toString() === 'demo by Bob', 'Bob writes after the upgrade')
     await lectern('grants', 'set', 'intro-yjs', bobSubject, 'read')
-    await waitFor(() => bobFrames.some((frame) => frame[0] === MessageType.auth), 'Bob is told he is read-only again')
+    await waitFor(() => bobFrames.some(isPermissionDenied), 'Bob is told he is read-only again')
 
     const closes: number[] = []
     for (const client of [bob!, eve!]) client.provider.on('connection-close', (event: { code: number } | null) => event && closes.push(event.code))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { classifyFrame, encodeSyncStep1, encodeSyncUpdate, MessageType } from '../../protocol/messages.js'
+import { classifyFrame, encodeSyncStep1, encodeSyncUpdate, isPermissionDenied } from '../../protocol/messages.js'
 import { sleep, text, useTestRelay, waitFor, waitSynced } from '../support/relay-fixture.js'
 
 const fixture = useTestRelay()
@@ -50,7 +50,7 @@ describe('read-only sessions', () => {
     reader.send(step2)
     reader.send(encodeSyncStep1(new Uint8Array([0])))
     await waitFor(() => reader.frames.some((frame) => classifyFrame(frame) === 'sync-step2'), 'step 1 answered')
-    const denials = reader.frames.filter((frame) => frame[0] === MessageType.auth)
+    const denials = reader.frames.filter(isPermissionDenied)
     expect(denials).toHaveLength(1)
     expect(reader.ws.readyState).toBe(reader.ws.OPEN)
     expect(relay.relay.counters.readOnlyWritesDropped).toBe(21)
