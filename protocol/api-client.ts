@@ -5,10 +5,10 @@
 import { LecternApiError, isApiErrorCode } from './api-error.js'
 import type {
   CreatedLink,
-  Grant,
   GrantChange,
   GrantEnded,
   GrantScope,
+  GrantWithSessions,
   IssuedToken,
   Link,
   NewLink,
@@ -74,8 +74,9 @@ export class LecternApi {
     return this.call('POST', '/redeem', request)
   }
 
-  async listGrants(room: string): Promise<Grant[]> {
-    return (await this.call<{ grants: Grant[] }>('GET', `/rooms/${segment(room)}/grants`)).grants
+  /** The room's grants, each with how many of its sessions are connected to this relay now. */
+  async listGrants(room: string): Promise<GrantWithSessions[]> {
+    return (await this.call<{ grants: GrantWithSessions[] }>('GET', `/rooms/${segment(room)}/grants`)).grants
   }
 
   setGrant(room: string, subject: string, grant: { scope: GrantScope }): Promise<GrantChange> {

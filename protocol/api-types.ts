@@ -28,6 +28,11 @@ export interface Grant {
   displayName?: string
 }
 
+/** A grant as the room's grants list shows it: with its sessions connected to this relay now. */
+export interface GrantWithSessions extends Grant {
+  sessions: number
+}
+
 export type LinkStatus = 'active' | 'expired' | 'used_up' | 'revoked'
 
 /** A share link as listed (never its code). */

@@ -18,6 +18,7 @@ describe('API wire types', () => {
     expectTypeOf<RedeemResult>().toExtend<Wire.Redeemed>()
     expectTypeOf<SharedRoom>().toExtend<Wire.SharedRoom>()
     expectTypeOf<Answer<'createLink'>>().toExtend<Wire.CreatedLink>()
+    expectTypeOf<Answer<'listGrants'>>().toExtend<Wire.GrantWithSessions[]>()
     expectTypeOf<Answer<'revokeLink'>>().toExtend<Wire.RevokedLink>()
     expectTypeOf<Answer<'setGrant'>>().toExtend<Wire.GrantChange>()
     expectTypeOf<Answer<'revokeGrant'>>().toExtend<Wire.GrantEnded>()
