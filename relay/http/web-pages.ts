@@ -4,6 +4,7 @@
  * which never reaches the server) and /r/ROOM. The files are read once at start and served from
  * memory, by exact name only, so no request path ever reaches the file system.
  */
+import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,31 +14,37 @@ import type { RouteHandler } from './server.js'
 
 /**
  * Scripts only from this origin, no inline script, and Trusted Types so that no string ever turns
- * into markup except through DOMPurify's policy. Styles: files from this origin; style attributes
- * are allowed because the editor colours remote cursors with them. Images: this origin and data:
- * URLs (notebook outputs), so an output cannot make the browser fetch from elsewhere.
+ * into markup except through DOMPurify's policy. Styles: files from this origin, plus the style
+ * elements CodeMirror writes for its themes, which carry this response's nonce (the page reads it
+ * from a meta tag); style attributes are allowed because the editor colours remote cursors with
+ * them. Images: this origin and data: URLs (notebook outputs), so an output cannot make the
+ * browser fetch from elsewhere.
  */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  'trusted-types dompurify',
-].join('; ')
+export function pageCsp(styleNonce: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' 'nonce-${styleNonce}'`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "require-trusted-types-for 'script'",
+    'trusted-types dompurify',
+  ].join('; ')
+}
+
+/** Where the built pages expect the style nonce (`<meta name="lectern-style-nonce" content="…">`). */
+export const NONCE_PLACEHOLDER = '__LECTERN_STYLE_NONCE__'
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': PAGE_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
-  'cache-control': 'no-cache',
+  'cache-control': 'no-store',
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -52,6 +59,8 @@ const CONTENT_TYPES: Record<string, string> = {
 interface StaticFile {
   body: Buffer
   headers: Record<string, string>
+  /** A page's text, with the nonce placeholder still in it. */
+  page?: string
 }
 
 /** Where the built pages are: beside the compiled relay (dist/web), or under dist/ when run from source. */
@@ -91,8 +100,15 @@ function pageFor(path: string): string | undefined {
 }
 
 function send(res: ServerResponse, file: StaticFile, headOnly: boolean): void {
-  res.writeHead(200, { ...file.headers, 'content-length': String(file.body.length) })
-  res.end(headOnly ? undefined : file.body)
+  let { body, headers } = file
+  if (file.page) {
+    // A fresh nonce for every response: a nonce that never changes would protect nothing.
+    const nonce = randomBytes(18).toString('base64')
+    body = Buffer.from(file.page.replaceAll(NONCE_PLACEHOLDER, nonce))
+    headers = { ...headers, 'content-security-policy': pageCsp(nonce) }
+  }
+  res.writeHead(200, { ...headers, 'content-length': String(body.length) })
+  res.end(headOnly ? undefined : body)
 }
 
 async function loadPages(dir: string | undefined): Promise<Map<string, StaticFile> | undefined> {
@@ -100,7 +116,8 @@ async function loadPages(dir: string | undefined): Promise<Map<string, StaticFil
     const files = new Map<string, StaticFile>()
     try {
       for (const page of ['present.html', 'join.html']) {
-        files.set(page, { body: await readFile(join(candidate, page)), headers: PAGE_HEADERS })
+        const text = await readFile(join(candidate, page), 'utf8')
+        files.set(page, { body: Buffer.from(text), headers: PAGE_HEADERS, page: text })
       }
     } catch {
       continue

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PAGE_CSP, webPageRoutes } from '../../relay/http/web-pages.js'
+import { NONCE_PLACEHOLDER, pageCsp, webPageRoutes } from '../../relay/http/web-pages.js'
 
 let server: Server | undefined
 let dir: string | undefined
@@ -34,7 +34,7 @@ async function builtPages(): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'lectern-pages-'))
   await mkdir(join(dir, 'assets'))
   await writeFile(join(dir, 'present.html'), '<!doctype html><title>console</title>')
-  await writeFile(join(dir, 'join.html'), '<!doctype html><title>viewer</title>')
+  await writeFile(join(dir, 'join.html'), `<!doctype html><meta name="lectern-style-nonce" content="${NONCE_PLACEHOLDER}"><title>viewer</title>`)
   await writeFile(join(dir, 'assets', 'join-abc123.js'), 'export {}')
   await writeFile(join(dir, 'secret.txt'), 'not an asset')
   return dir
@@ -48,7 +48,8 @@ describe('web pages', () => {
       expect(response.status).toBe(200)
       expect(await response.text()).toContain(`<title>${title}</title>`)
       const csp = response.headers.get('content-security-policy')!
-      expect(csp).toBe(PAGE_CSP)
+      const nonce = /'nonce-([A-Za-z0-9+/=]{24})'/.exec(csp)?.[1]
+      expect(csp).toBe(pageCsp(nonce!))
       const scriptSrc = csp.split(';').map((directive) => directive.trim()).find((directive) => directive.startsWith('script-src '))
       expect(scriptSrc).toBe("script-src 'self'")
       expect(csp).toContain("require-trusted-types-for 'script'")
@@ -56,6 +57,18 @@ describe('web pages', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff')
       expect(response.headers.get('referrer-policy')).toBe('no-referrer')
     }
+  })
+
+  it('gives every page response a fresh style nonce, in the CSP and in the page', async () => {
+    const base = await serve(await builtPages())
+    const nonces = new Set<string>()
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${base}/join`)
+      const nonce = /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy')!)![1]!
+      expect(await response.text()).toContain(`<meta name="lectern-style-nonce" content="${nonce}">`)
+      nonces.add(nonce)
+    }
+    expect(nonces.size).toBe(3)
   })
 
   it('serves assets by exact name only, cached for good', async () => {

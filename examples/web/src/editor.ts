@@ -45,6 +45,7 @@ export function createEditor(parent: HTMLElement, source: Y.Text | string, optio
     state: EditorState.create({
       doc: source.toString(),
       extensions: [
+        STYLE_NONCE,
         options.lineNumbers ? lineNumbers() : [],
         drawSelection(),
         EditorView.lineWrapping,
@@ -72,6 +73,12 @@ export function createEditor(parent: HTMLElement, source: Y.Text | string, optio
 
 /** Python highlighting from the Lezer grammar alone: the viewer needs no completion or indentation rules. */
 const PYTHON = LRLanguage.define({ name: 'python', parser: pythonParser })
+
+/**
+ * CodeMirror writes its theme into a <style> element; the page's CSP admits it with the nonce the
+ * relay put in this page (a fresh one per response).
+ */
+const STYLE_NONCE = EditorView.cspNonce.of(document.querySelector<HTMLMetaElement>('meta[name="lectern-style-nonce"]')?.content ?? '')
 
 function languageSupport(language: string | undefined): Extension {
   return language === 'python' || language === 'ipython' || language === 'python3' ? PYTHON : []

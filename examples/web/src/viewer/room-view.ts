@@ -57,6 +57,8 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
   handle.on('revoked', () => {
     ended = true
     view?.setEditable(false)
+    // Leaving clears the room's awareness here; the last line about who was there stays.
+    handle.awareness.off('change', showPresence)
     handle.destroy()
     showStatus('ended')
     document.body.dataset['ended'] = 'true'
