@@ -5,6 +5,7 @@ import { KeyRing } from '../auth/keys.js'
 import { FileKeyStore } from '../auth/store/file-key-store.js'
 import type { KeyStore } from '../auth/store/key-store.js'
 import { followClusterAccess } from './access/cluster-access.js'
+import { openRedisAccess } from './access/redis-access.js'
 import { GrantAdmission } from './access/grant-admission.js'
 import { LocalGrantSessions } from './access/local-grant-sessions.js'
 import { openTokenService, type AccessBackend } from '../auth/service/open-token-service.js'
@@ -55,9 +56,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const log = options.logger ?? createLogger(config.logLevel)
   await ensurePrivateDirectory(config.dataDir)
   const clock = options.clock ?? SYSTEM_CLOCK
-  const { ring: keys, created: createdKey } = await KeyRing.open(options.keyStore ?? new FileKeyStore(config.dataDir), clock)
   // Cluster mode: one Redis connection per node, shared by the backends that live in Redis.
   const redis = config.redisUrl ? await connectRedis(config, log) : null
+  const shared = redis ? await openRedisAccess(redis, config.nodeId, log) : null
+  const keyStore = options.keyStore ?? shared?.keyStore ?? new FileKeyStore(config.dataDir)
+  const { ring: keys, created: createdKey } = await KeyRing.open(keyStore, clock)
   const store = options.store ?? (redis ? await openRedisDocuments(redis, config, log) : openFileDocuments(config, log))
   const counters = new RelayCounters()
   const relay = new Relay(config, store, counters, log, clock)
@@ -66,13 +69,14 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     rooms: () => relay.rooms.size,
   })
   const live = new LocalGrantSessions(relay)
+  const backend = options.access ?? shared?.access
   const access = await openTokenService({
     config,
     keys,
     settings: options.tokenService ?? TOKEN_SERVICE_DEFAULTS,
     live,
     log,
-    ...(options.access ? { backend: options.access } : {}),
+    ...(backend ? { backend } : {}),
   })
   const unfollow = followClusterAccess({ events: access.events, live, keys, audit: access.audit, log })
   const server = new RelayServer({

@@ -1,6 +1,7 @@
 /**
  * The server admin credential. Given by environment (LECTERN_ADMIN_TOKEN), or created on first start
  * in `<dataDir>/admin.key` (mode 0600) for the operator to read. Only its hash is kept in memory.
+ * In a cluster, the first node to start keeps the key's hash in Redis and every node admits it.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -16,7 +17,17 @@ export interface AdminCredential {
   createdFile?: string
 }
 
-export async function loadAdminCredential(dataDir: string, fromEnvironment: string | undefined): Promise<AdminCredential> {
+/** Where the nodes of a cluster agree on one admin key: only its hash is kept. */
+export interface SharedAdminHash {
+  /** Keeps `hash` unless a hash is kept already; answers the hash kept. */
+  claim(hash: string): Promise<string>
+}
+
+export async function loadAdminCredential(
+  dataDir: string,
+  fromEnvironment: string | undefined,
+  shared?: SharedAdminHash,
+): Promise<AdminCredential> {
   if (fromEnvironment !== undefined) {
     if (fromEnvironment.length < MIN_ADMIN_TOKEN_LENGTH) {
       throw new Error(`LECTERN_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`)
@@ -25,10 +36,12 @@ export async function loadAdminCredential(dataDir: string, fromEnvironment: stri
   }
   const path = join(dataDir, ADMIN_KEY_FILE)
   const existing = await readAdminKeyFile(path)
-  if (existing !== undefined) return { hash: hashSecret(existing) }
-  const key = randomToken('lct_admin_', 32)
+  const key = existing ?? randomToken('lct_admin_', 32)
+  const hash = shared ? await shared.claim(hashSecret(key)) : hashSecret(key)
+  // Another node's key is the cluster's: it is in that node's data directory, not this one's.
+  if (existing !== undefined || hash !== hashSecret(key)) return { hash }
   await writeFileAtomic(path, `${key}\n`, 0o600)
-  return { hash: hashSecret(key), createdFile: path }
+  return { hash, createdFile: path }
 }
 
 /** The key in `path`, or undefined when there is no such file. */

@@ -1,12 +1,12 @@
 /** Assembles the token service: access store, audit log, admin credential, identity, events. */
 import type { Logger } from 'pino'
-import { AuditLog } from '../audit.js'
+import { AuditLog, type AuditEvent, type AuditSink } from '../audit.js'
 import { IdentityVerifier } from '../identity.js'
 import type { KeyRing } from '../keys.js'
 import type { TokenSettings } from '../tokens.js'
 import { SINGLE_NODE, type AccessEvents } from '../store/access-events.js'
 import type { AccessStore } from '../store/access-store.js'
-import { loadAdminCredential } from './admin-credential.js'
+import { loadAdminCredential, type SharedAdminHash } from './admin-credential.js'
 import { Authenticator } from './authenticator.js'
 import { FileAccessStore } from '../store/file-access-store.js'
 import type { LiveGrantSessions } from './live-sessions.js'
@@ -17,6 +17,10 @@ import { TokenService } from './token-service.js'
 export interface AccessBackend {
   store: AccessStore
   events: AccessEvents
+  /** Where the cluster's audit goes as well as this node's audit.log. */
+  audit?: AuditSink
+  /** Where the nodes agree on one admin key, when LECTERN_ADMIN_TOKEN does not give it. */
+  adminHash?: SharedAdminHash
 }
 
 export interface OpenTokenServiceOptions {
@@ -35,7 +39,7 @@ export interface OpenedTokenService {
   authenticator: Authenticator
   store: AccessStore
   events: AccessEvents
-  audit: AuditLog
+  audit: AuditSink
   /** The admin key file this start created, for telling the operator where it is. */
   createdAdminKeyFile: string | undefined
   close(): Promise<void>
@@ -44,10 +48,12 @@ export interface OpenedTokenService {
 export async function openTokenService(options: OpenTokenServiceOptions): Promise<OpenedTokenService> {
   const { config, settings, log, keys } = options
   const { dataDir } = config
-  const admin = await loadAdminCredential(dataDir, settings.adminToken)
+  const backend = options.backend ?? { store: await FileAccessStore.open(dataDir), events: SINGLE_NODE }
+  const { store, events } = backend
+  const admin = await loadAdminCredential(dataDir, settings.adminToken, backend.adminHash)
   const identity = settings.identity ? await IdentityVerifier.create(settings.identity) : null
-  const { store, events } = options.backend ?? { store: await FileAccessStore.open(dataDir), events: SINGLE_NODE }
-  const audit = await AuditLog.open(dataDir, log)
+  const file = await AuditLog.open(dataDir, log)
+  const audit = backend.audit ? bothAudits(file, backend.audit) : file
   const tokens: TokenSettings = { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds }
   const service = new TokenService({ store, keys, tokens, settings, audit, live: options.live, events, clock: keys.clock })
   return {
@@ -60,7 +66,11 @@ export async function openTokenService(options: OpenTokenServiceOptions): Promis
     close: async () => {
       await events.close()
       await store.close()
-      await audit.close()
+      await file.close()
     },
   }
+}
+
+function bothAudits(first: AuditSink, second: AuditSink): AuditSink {
+  return { record: async (...events: AuditEvent[]) => void (await Promise.all([first.record(...events), second.record(...events)])) }
 }

@@ -1,0 +1,136 @@
+/**
+ * Grants and share links in Redis, shared by every node of a cluster. Each change is one Lua script
+ * (access-scripts.ts). A change computed from what was read (a grant's next revision, a redeem's
+ * outcome) is written only if the grant is still as read, and read again otherwise; a redeem checks
+ * and counts the link's use inside the script, so concurrent redeems never retry over the count and
+ * a link with one use left admits exactly one of them, whichever nodes they came through.
+ */
+import { applyGrantChange, type Grant, type GrantChange } from '../../grants.js'
+import type { ShareLink } from '../../share-links.js'
+import { AccessState } from '../access-state.js'
+import type { AccessStore, LinkRevocation, RedeemOutcome, RedeemRefusal, RedeemRequest } from '../access-store.js'
+import {
+  ACCESS_PREFIX,
+  ADD_LINK,
+  DELETE_GRANT,
+  GRANT_FOR,
+  LINK_BY_CODE,
+  PUT_GRANT,
+  REDEEM,
+  REVOKE_LINK,
+  ROOM_GRANTS,
+  ROOM_LINKS,
+  SUBJECT_GRANTS,
+} from './access-scripts.js'
+import { jsonList, listOf, recordOf, textOrNil, type RedisPort, type RedisReply } from './redis-port.js'
+
+/** Another writer changing the same grant this many times in a row means something is wrong. */
+const MAX_ATTEMPTS = 50
+
+export class RedisAccessStore implements AccessStore {
+  constructor(
+    private readonly redis: RedisPort,
+    private readonly prefix = ACCESS_PREFIX,
+  ) {}
+
+  async grant(id: string): Promise<Grant | undefined> {
+    return parseGrant(await this.redis.command(['GET', `${this.prefix}grant:${id}`]))
+  }
+
+  async grantFor(room: string, subject: string): Promise<Grant | undefined> {
+    return parseGrant(await this.run(GRANT_FOR, room, subject))
+  }
+
+  async roomGrants(room: string): Promise<Grant[]> {
+    return jsonList<Grant>(await this.run(ROOM_GRANTS, room))
+  }
+
+  async subjectGrants(subjects: readonly string[]): Promise<Grant[]> {
+    if (subjects.length === 0) return []
+    return jsonList<Grant>(await this.run(SUBJECT_GRANTS, ...subjects))
+  }
+
+  async roomLinks(room: string): Promise<ShareLink[]> {
+    return listOf(await this.run(ROOM_LINKS, room)).map((fields) => linkFrom(recordOf(fields)))
+  }
+
+  async setGrant(change: GrantChange): Promise<{ grant: Grant; previous: Grant | undefined }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const previous = await this.grantFor(change.room, change.subject)
+      const grant = applyGrantChange(previous, change)
+      const written = await this.run(PUT_GRANT, change.room, change.subject, ...expected(previous), grant.id, JSON.stringify(grant))
+      if (written === 1) return { grant, previous }
+    }
+    throw contended(change.room, change.subject)
+  }
+
+  async deleteGrant(room: string, subject: string): Promise<Grant | undefined> {
+    return parseGrant(await this.run(DELETE_GRANT, room, subject))
+  }
+
+  async addLink(link: ShareLink): Promise<void> {
+    const maxUses = link.maxUses === null ? '' : String(link.maxUses)
+    await this.run(ADD_LINK, link.id, link.room, link.codeHash, JSON.stringify(link), maxUses, String(Date.parse(link.expiresAt)))
+  }
+
+  async revokeLink(revocation: LinkRevocation): Promise<{ link: ShareLink; revokedGrants: Grant[] } | undefined> {
+    const { room, linkId, actor, at, revokeGrants } = revocation
+    const reply = await this.run(REVOKE_LINK, room, linkId, at.toISOString(), actor, revokeGrants ? '1' : '0')
+    if (reply === null) return undefined
+    const [fields, grants] = listOf(reply)
+    return { link: linkFrom(recordOf(fields!)), revokedGrants: jsonList<Grant>(grants!) }
+  }
+
+  async redeem(request: RedeemRequest): Promise<RedeemOutcome> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const fields = recordOf(await this.run(LINK_BY_CODE, request.codeHash))
+      if (fields.link === undefined) return { ok: false, refusal: 'unknown_code', link: undefined }
+      const link = linkFrom(fields)
+      const existing = await this.grantFor(link.room, request.subject)
+      // The outcome is computed as the embedded store computes it, on just this link and grant.
+      const outcome = AccessState.from({ grants: existing ? [existing] : [], links: [link] }).redeem(request)
+      if (!outcome.ok) return outcome
+      const changed = outcome.grant !== existing
+      const reply = await this.run(
+        REDEEM,
+        link.id,
+        String(request.at.getTime()),
+        link.room,
+        request.subject,
+        ...expected(existing),
+        changed ? outcome.grant.id : '',
+        changed ? JSON.stringify(outcome.grant) : '',
+      )
+      if (typeof reply === 'number') return { ...outcome, link: { ...link, uses: reply } }
+      const refusal = textOrNil(reply)
+      if (refusal !== 'conflict') return { ok: false, refusal: refusal as RedeemRefusal, link }
+    }
+    throw new Error('a share link redeem kept racing a change to the same grant; giving up')
+  }
+
+  async close(): Promise<void> {}
+
+  private run(script: string, ...args: string[]): Promise<RedisReply> {
+    return this.redis.command(['EVAL', script, '0', this.prefix, ...args])
+  }
+}
+
+/** What the scripts compare the stored grant with: the id and revision read. */
+function expected(grant: Grant | undefined): [string, string] {
+  return [grant?.id ?? '', String(grant?.revision ?? 0)]
+}
+
+function parseGrant(reply: RedisReply): Grant | undefined {
+  const text = textOrNil(reply)
+  return text === undefined ? undefined : (JSON.parse(text) as Grant)
+}
+
+/** A link as created, with the fields that change after creation taken from their own hash fields. */
+function linkFrom(fields: Record<string, string>): ShareLink {
+  const link = JSON.parse(fields.link!) as ShareLink
+  return { ...link, uses: Number(fields.uses), revokedAt: fields.revokedAt || null, revokedBy: fields.revokedBy || null }
+}
+
+function contended(room: string, subject: string): Error {
+  return new Error(`the grant of ${subject} on ${room} kept changing under this write; giving up`)
+}
