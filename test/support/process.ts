@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { once } from 'node:events'
+import { backendSettings } from './relay-fixture.js'
 
 export const CLI = fileURLToPath(new URL('../../dist/relay/cli/main.js', import.meta.url))
 
@@ -16,7 +17,9 @@ export interface ServeProcess {
 
 /** Starts `lectern serve` on a free port and waits until it listens. */
 export async function serveProcess(dataDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const { redisUrl } = await backendSettings()
+  const backendArgs = redisUrl ? ['--redis', redisUrl] : []
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...backendArgs, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

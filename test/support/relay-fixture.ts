@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 import * as Y from 'yjs'
 import { WebsocketProvider as ProviderV3 } from 'y-websocket'
 import { WebsocketProvider as ProviderV1 } from 'y-websocket-v1'
@@ -12,6 +12,41 @@ import { mintRoomToken } from '../../auth/tokens.js'
 import { DEFAULTS, type RelayConfig } from '../../relay/config.js'
 import { createLogger } from '../../relay/logger.js'
 import { startRelay, type RunningRelay, type StartOptions } from '../../relay/start.js'
+import { RedisConnection } from '../../relay/redis-connection.js'
+import { startRedisServer, type RedisServer } from './redis-server.js'
+
+/**
+ * The document backend the relays of this run use. vitest's `redis` project runs the behavioural
+ * suites again with LECTERN_TEST_BACKEND=redis: same tests, every relay on a private redis-server.
+ */
+export const testBackend: 'embedded' | 'redis' = process.env.LECTERN_TEST_BACKEND === 'redis' ? 'redis' : 'embedded'
+
+let redisServer: Promise<RedisServer> | null = null
+
+/** This test file's private redis-server, started on first use and removed after the file. */
+export function testRedis(): Promise<RedisServer> {
+  redisServer ??= startRedisServer({ appendOnly: true })
+  return redisServer
+}
+
+afterAll(async () => {
+  if (redisServer) await (await redisServer).dispose()
+  redisServer = null
+})
+
+/** Relay settings that put it on the backend under test. */
+export async function backendSettings(): Promise<Partial<RelayConfig>> {
+  return testBackend === 'redis' ? { redisUrl: (await testRedis()).url } : {}
+}
+
+/** Empties the test Redis: a new data directory is a new world, on either backend. */
+async function emptyTestRedis(): Promise<void> {
+  const server = await testRedis()
+  const connection = new RedisConnection(server.url, 'test-reset', createLogger('silent'))
+  await connection.connect()
+  await connection.command(['FLUSHALL'])
+  await connection.close()
+}
 
 export interface TestRelay extends RunningRelay {
   dataDir: string
@@ -21,6 +56,7 @@ export interface TestRelay extends RunningRelay {
 }
 
 export async function makeDataDir(): Promise<string> {
+  if (testBackend === 'redis') await emptyTestRedis()
   return mkdtemp(join(tmpdir(), 'lectern-test-'))
 }
 
@@ -33,7 +69,7 @@ export async function startTestRelay(
   options: StartOptions & { dataDir?: string } = {},
 ): Promise<TestRelay> {
   const dataDir = options.dataDir ?? (await makeDataDir())
-  const config = testConfig(dataDir, overrides)
+  const config = testConfig(dataDir, { ...(await backendSettings()), ...overrides })
   const running = await startRelay(config, { logger: createLogger('silent'), ...options })
   let closed = false
   return {
