@@ -18,6 +18,8 @@ import { API_PREFIX } from '../http/api.js'
 import { runningServer } from '../http/api-discovery.js'
 import type { RelayConfig } from '../config.js'
 import { createLogger } from '../logger.js'
+import { openRedisAccess } from '../access/redis-access.js'
+import { RedisConnection } from '../redis-connection.js'
 
 export interface AccessOperations {
   /** Where the operations run, for the operator: the server's URL or the data directory. */
@@ -46,7 +48,7 @@ export class OperationFailed extends Error {
 const OPERATOR_ACTOR = 'operator (cli)'
 
 export async function chooseBackend(config: RelayConfig, server: string | undefined, adminKeyFile: string | undefined): Promise<AccessOperations> {
-  const url = server ?? (await runningServer(config.dataDir))?.url
+  const url = server ?? (config.redisUrl ? undefined : (await runningServer(config.dataDir))?.url)
   if (url === undefined) return openLocal(config)
   return new RemoteAccess(url, await adminKey(config.dataDir, adminKeyFile))
 }
@@ -60,20 +62,32 @@ async function adminKey(dataDir: string, keyFile: string | undefined): Promise<s
   return key
 }
 
+/**
+ * The operations on the data directory, or with `--redis` on the cluster's Redis: then every node
+ * hears of each change (access events) and applies it to its own sessions.
+ */
 async function openLocal(config: RelayConfig): Promise<AccessOperations> {
-  const { ring } = await KeyRing.open(new FileKeyStore(config.dataDir))
+  const log = createLogger('warn')
+  const redis = config.redisUrl ? new RedisConnection(config.redisUrl, `lectern-cli-${config.nodeId}`, log) : null
+  await redis?.connect().catch((error: unknown) => {
+    throw new OperationFailed(`cannot reach Redis at ${redisHost(config.redisUrl)}: ${(error as Error).message}`, 3)
+  })
+  const cluster = redis ? await openRedisAccess(redis, config.nodeId, log) : null
+  const { ring } = await KeyRing.open(cluster?.keyStore ?? new FileKeyStore(config.dataDir))
   const opened = await openTokenService({
     config,
     keys: ring,
     settings: resolveTokenServiceSettings({}, process.env, config.clockToleranceSeconds),
-    // No server is running on this directory, so there are no live sessions to change.
+    // No relay runs in this process: the nodes change their own sessions (counts here are 0).
     live: NO_LIVE_SESSIONS,
-    log: createLogger('warn'),
+    log,
+    // The CLI needs no admin credential of its own, so it claims none for the cluster.
+    ...(cluster ? { backend: { ...cluster.access, adminHash: undefined } } : {}),
   })
   const operator: Principal = { kind: 'admin', actor: OPERATOR_ACTOR }
   const { service } = opened
   return {
-    target: config.dataDir,
+    target: redis ? redisHost(config.redisUrl) : config.dataDir,
     createLink: (room, request) => service.createLink(operator, room, request),
     listLinks: (room) => service.listLinks(operator, room),
     revokeLink: (room, linkId, endSessions) => service.revokeLink(operator, room, linkId, endSessions),
@@ -81,8 +95,17 @@ async function openLocal(config: RelayConfig): Promise<AccessOperations> {
     setGrant: (room, subject, scope) => service.setGrant(operator, room, subject, scope),
     revokeGrant: (room, subject) => service.revokeGrant(operator, room, subject),
     rotateKeys: (graceSeconds) => service.rotateKeys(operator, graceSeconds),
-    close: () => opened.close(),
+    close: async () => {
+      await opened.close()
+      await redis?.close()
+    },
   }
+}
+
+/** The Redis URL without its credentials, for messages. */
+function redisHost(url: string): string {
+  const parsed = new URL(url)
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`
 }
 
 class RemoteAccess implements AccessOperations {

@@ -20,7 +20,7 @@ export const ACCESS_USAGE = `  lectern share create ROOM [--scope read|write|adm
   lectern grants set ROOM SUBJECT read|write|admin
   lectern grants revoke ROOM SUBJECT
   lectern keys rotate [--grace DURATION]
-    each also takes [--data-dir D] [--server URL] [--admin-key-file F] [--json]`
+    each also takes [--data-dir D] [--server URL] [--admin-key-file F] [--redis URL] [--json]`
 
 type Values = Record<string, string | boolean | undefined>
 
@@ -41,6 +41,7 @@ const COMMON_OPTIONS = {
   'data-dir': { type: 'string' },
   server: { type: 'string' },
   'admin-key-file': { type: 'string' },
+  redis: { type: 'string' },
   json: { type: 'boolean' },
 } as const
 
@@ -148,7 +149,7 @@ export async function runAccessCommand(group: string, args: readonly string[]): 
   if (positionals.length !== command.positionals.length) {
     throw new UsageError(`lectern ${name} takes ${command.positionals.join(' ') || 'no arguments'}`)
   }
-  const config = resolveConfig({ 'data-dir': stringValue(values['data-dir']) })
+  const config = resolveConfig({ 'data-dir': stringValue(values['data-dir']), redis: stringValue(values.redis) })
   let ops: AccessOperations | undefined
   try {
     ops = await chooseBackend(config, stringValue(values.server), stringValue(values['admin-key-file']))
