@@ -10,6 +10,7 @@ import {
   waitFor,
   waitSynced,
   testBackend,
+  backendSettings,
   type TestClient,
 } from '../support/relay-fixture.js'
 import { runCli, serveProcess } from '../support/process.js'
@@ -30,7 +31,9 @@ async function dataDir(): Promise<string> {
 }
 
 async function mintWithCli(dir: string, scope: 'read' | 'write'): Promise<string> {
-  const { code, stdout, stderr } = await runCli(['token', 'mint', '--room', ROOM, '--scope', scope, '--data-dir', dir])
+  const { redisUrl } = await backendSettings()
+  const backendArgs = redisUrl ? ['--redis', redisUrl] : []
+  const { code, stdout, stderr } = await runCli(['token', 'mint', '--room', ROOM, '--scope', scope, '--data-dir', dir, ...backendArgs])
   expect(code, stderr).toBe(0)
   return stdout.trim()
 }

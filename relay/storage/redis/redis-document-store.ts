@@ -58,12 +58,8 @@ export class RedisDocumentStore implements DocumentStore {
     this.readerConnection = readerConnection
     this.reader = new StreamReader(readerConnection, redis, (stream, entries) => this.receive(stream, entries), log)
     this.leases = new NodeLeases(redis, this.member, (member) => this.nodeGone(member), log)
-    const onChange = (down: string | null) => {
-      if (down !== null) this.unavailable(down)
-      else this.scheduleFlush()
-    }
-    redis.onStateChange(onChange)
-    readerConnection.onStateChange(onChange)
+    redis.onStateChange((down) => (down === null ? this.recovered() : this.unavailable(down)))
+    readerConnection.onStateChange((down) => down !== null && this.unavailable(down))
   }
 
   async start(): Promise<void> {
@@ -209,6 +205,15 @@ export class RedisDocumentStore implements DocumentStore {
 
   private unavailable(reason: string): void {
     for (const loaded of this.rooms.values()) loaded.host.storeUnavailable(`document store unavailable: ${reason}`)
+  }
+
+  /**
+   * Redis is back. Entries it acknowledged in its last second may be gone (AOF fsyncs every
+   * second), so each loaded room appends its whole state once: harmless to Yjs if nothing was lost.
+   */
+  private recovered(): void {
+    for (const loaded of this.rooms.values()) loaded.pending.updates.push(loaded.host.encodeState())
+    this.scheduleFlush()
   }
 
   private maybeCompact(loaded: LoadedRoom): void {
