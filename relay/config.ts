@@ -24,6 +24,14 @@ export interface RelayConfig {
   /** Awareness: client ids one session may own, and the largest awareness frame it may send. */
   maxAwarenessClientsPerSession: number
   maxAwarenessFrameBytes: number
+  /** Awareness bytes per second (and burst) one session may have the room forward. */
+  awarenessBytesPerSecond: number
+  awarenessBytesBurst: number
+  /** Structs plus delete ranges one update may carry; larger updates are refused. */
+  maxUpdateStructs: number
+  /** Document work (structs applied, or walked to answer a sync step 1) per session per second, and burst. */
+  workPerSecond: number
+  workBurst: number
   /** How often buffered document writes reach the disk (the most a `kill -9` can lose). */
   flushIntervalMs: number
   /** How long a room with no sessions stays in memory before it is saved and unloaded. */
@@ -56,6 +64,11 @@ export const DEFAULTS: RelayConfig = {
   sendHighWaterBytes: 8 * 1024 * 1024,
   maxAwarenessClientsPerSession: 4,
   maxAwarenessFrameBytes: 64 * 1024,
+  awarenessBytesPerSecond: 8 * 1024,
+  awarenessBytesBurst: 64 * 1024,
+  maxUpdateStructs: 100_000,
+  workPerSecond: 100_000,
+  workBurst: 200_000,
   flushIntervalMs: 200,
   roomIdleUnloadMs: 30_000,
   compactAfterBytes: 4 * 1024 * 1024,
@@ -88,6 +101,16 @@ export const SETTINGS: ReadonlyArray<{ key: keyof RelayConfig; env: string; flag
     kind: 'int',
   },
   { key: 'maxAwarenessFrameBytes', env: 'LECTERN_MAX_AWARENESS_BYTES', flag: 'max-awareness-bytes', kind: 'int' },
+  {
+    key: 'awarenessBytesPerSecond',
+    env: 'LECTERN_AWARENESS_BYTES_PER_SECOND',
+    flag: 'awareness-bytes-per-second',
+    kind: 'int',
+  },
+  { key: 'awarenessBytesBurst', env: 'LECTERN_AWARENESS_BYTES_BURST', flag: 'awareness-bytes-burst', kind: 'int' },
+  { key: 'maxUpdateStructs', env: 'LECTERN_MAX_UPDATE_STRUCTS', flag: 'max-update-structs', kind: 'int' },
+  { key: 'workPerSecond', env: 'LECTERN_WORK_PER_SECOND', flag: 'work-per-second', kind: 'int' },
+  { key: 'workBurst', env: 'LECTERN_WORK_BURST', flag: 'work-burst', kind: 'int' },
   { key: 'flushIntervalMs', env: 'LECTERN_FLUSH_INTERVAL', flag: 'flush-interval', kind: 'duration-ms' },
   { key: 'roomIdleUnloadMs', env: 'LECTERN_ROOM_IDLE_UNLOAD', flag: 'room-idle-unload', kind: 'duration-ms' },
   { key: 'compactAfterBytes', env: 'LECTERN_COMPACT_AFTER_BYTES', flag: 'compact-after-bytes', kind: 'int' },

@@ -15,6 +15,15 @@ export class RelayCounters {
   sessionsOpened = 0
   slowReceiverCloses = 0
   rateLimitPauses = 0
+  /** Times a session's reads were paused because it spent its document work budget. */
+  workPauses = 0
+  /** Updates refused for having more structs than the per-update bound (also in failedUpdates). */
+  oversizedUpdates = 0
+  /** Awareness frames dropped because the session spent its awareness budget. */
+  awarenessOverBudget = 0
+  /** Sync step 1 answers encoded afresh, and answered from the cache. */
+  syncAnswersEncoded = 0
+  syncAnswersCached = 0
   refusedSessions = new Map<string, number>()
 
   refuse(reason: string): void {

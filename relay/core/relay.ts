@@ -12,7 +12,7 @@ import type { RelayConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import type { RelayCounters } from './counters.js'
 import { InboundRateLimiter, type RateLimits } from './rate-limit.js'
-import { Room, type RoomHooks } from './room.js'
+import { Room, type RoomHooks, type RoomLimits } from './room.js'
 import { Session, type SessionIdentity } from './session.js'
 import { SESSION_ORIGIN, type DocumentStore, type StoreHealth } from '../storage/document-store.js'
 
@@ -39,6 +39,7 @@ export class Relay {
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
   private readonly rateLimits: RateLimits
+  private readonly roomLimits: RoomLimits
   private readonly sweepTimer: NodeJS.Timeout
   private lastPingAt = Date.now()
   private lastKeepaliveAt = Date.now()
@@ -58,6 +59,13 @@ export class Relay {
       framesBurst: config.rateFramesBurst,
       bytesPerSecond: config.rateBytesPerSecond,
       bytesBurst: config.rateBytesBurst,
+    }
+    this.roomLimits = {
+      maxAwarenessClientsPerSession: config.maxAwarenessClientsPerSession,
+      maxAwarenessFrameBytes: config.maxAwarenessFrameBytes,
+      maxUpdateStructs: config.maxUpdateStructs,
+      work: { perSecond: config.workPerSecond, burst: config.workBurst },
+      awareness: { perSecond: config.awarenessBytesPerSecond, burst: config.awarenessBytesBurst },
     }
     this.listeners = this.socketListeners()
     // Fast enough for the keepalive: a session is never quiet for more than two keepalive intervals.
@@ -93,14 +101,7 @@ export class Relay {
       publishAwareness: (room, frame) => this.store.publishAwareness(room.name, frame),
       emptied: (room) => this.scheduleUnload(room),
     }
-    const room = new Room(
-      name,
-      this.config.maxAwarenessClientsPerSession,
-      this.config.maxAwarenessFrameBytes,
-      this.counters,
-      hooks,
-      this.log,
-    )
+    const room = new Room(name, this.roomLimits, this.counters, hooks, this.log)
     let updates: Uint8Array[]
     try {
       updates = await this.store.load(name, room)
@@ -174,11 +175,16 @@ export class Relay {
       session.close(CloseCode.unsupportedData, 'the protocol is binary: text frames are not accepted')
       return
     }
-    const pauseMs = session.limiter.take(data.length)
+    const ratePauseMs = session.limiter.take(data.length)
     room.receive(session, data)
+    // What the frame made the room do (apply structs, encode an answer) is paid from the session's
+    // own work budget: in debt, it is not read until the debt is paid.
+    const workPauseMs = session.work?.debtMs() ?? 0
+    const pauseMs = Math.max(ratePauseMs, workPauseMs)
     if (pauseMs > 0) {
       // Slow the sender down instead of dropping its writes: stop reading its socket for a while.
-      this.counters.rateLimitPauses++
+      if (workPauseMs > ratePauseMs) this.counters.workPauses++
+      else this.counters.rateLimitPauses++
       session.ws.pause()
       setTimeout(() => {
         if (!session.closed) session.ws.resume()

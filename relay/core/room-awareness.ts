@@ -1,6 +1,8 @@
 /**
  * The awareness states of one room, and who owns which client id. A session may only set or
- * remove states for client ids it introduced itself.
+ * remove states for client ids it introduced itself. When a session leaves, its ids stay reserved
+ * for its subject for a while: a viewer cannot grab a writer's id during the writer's reconnect
+ * and show its own state under the writer's name.
  */
 import {
   encodeAwarenessEntries,
@@ -12,6 +14,14 @@ import type { Session } from './session.js'
 
 /** A session of this node, or the id of the node that holds the session (cluster mode). */
 type Owner = Session | string
+
+/** How long a departed session's client ids stay reserved for its subject. */
+export const AWARENESS_ID_RESERVATION_MS = 30_000
+
+interface Reservation {
+  sub: string
+  until: number
+}
 
 interface OwnedState {
   owner: Owner
@@ -37,8 +47,13 @@ export class RoomAwareness {
   private readonly states = new Map<number, OwnedState>()
   /** Ids claimed by a session, including ones whose state it has removed (it may set them again). */
   private readonly owners = new Map<number, Owner>()
+  /** Ids of departed sessions, oldest first (every reservation lasts as long). */
+  private readonly reserved = new Map<number, Reservation>()
 
-  constructor(private readonly maxClientsPerSession: number) {}
+  constructor(
+    private readonly maxClientsPerSession: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.states.size
@@ -66,6 +81,8 @@ export class RoomAwareness {
         own.push(entry)
       } else if (owner !== undefined) {
         if (!this.isEcho(entry)) return { action: 'foreign-client' }
+      } else if (!this.mayClaim(session, entry.clientId)) {
+        if (!this.isEcho(entry)) return { action: 'foreign-client' }
       } else if (entry.state !== REMOVED_STATE) {
         // Removing a state nobody owns changes nothing and claims nothing.
         newIds++
@@ -78,6 +95,19 @@ export class RoomAwareness {
     if (own.length === entries.length) return { action: 'forward' }
     if (own.length === 0) return { action: 'ignore' }
     return { action: 'forward-subset', frame: encodeAwarenessEntries(own) }
+  }
+
+  /** An id nobody owns is free, unless a departed session of another subject holds it reserved. */
+  private mayClaim(session: Session, clientId: number): boolean {
+    const reservation = this.reserved.get(clientId)
+    if (!reservation) return true
+    if (reservation.until <= this.now()) {
+      this.reserved.delete(clientId)
+      return true
+    }
+    if (reservation.sub !== session.sub) return false
+    this.reserved.delete(clientId)
+    return true
   }
 
   /** An entry about another session's id that is no newer than what the room has: a re-send. */
@@ -159,14 +189,25 @@ export class RoomAwareness {
   removeSession(session: Session): Uint8Array | null {
     if (!session.awarenessIds) return null
     const removals: AwarenessEntry[] = []
+    const now = this.now()
+    this.dropExpiredReservations(now)
     for (const clientId of session.awarenessIds) {
       this.owners.delete(clientId)
+      this.reserved.delete(clientId)
+      this.reserved.set(clientId, { sub: session.sub, until: now + AWARENESS_ID_RESERVATION_MS })
       const current = this.states.get(clientId)
       if (!current) continue
       this.states.delete(clientId)
       removals.push({ clientId, clock: current.clock + 1, state: REMOVED_STATE })
     }
     return removals.length > 0 ? encodeAwarenessEntries(removals) : null
+  }
+
+  private dropExpiredReservations(now: number): void {
+    for (const [clientId, reservation] of this.reserved) {
+      if (reservation.until > now) return
+      this.reserved.delete(clientId)
+    }
   }
 }
 

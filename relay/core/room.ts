@@ -1,11 +1,6 @@
 /** One room: its document, its sessions, and what a frame from a session does to them. */
 import * as Y from 'yjs'
-import {
-  classifyFrame,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-} from '../../protocol/messages.js'
+import { classifyFrame, encodeSyncStep1, encodeSyncUpdate } from '../../protocol/messages.js'
 import { ownedBytes } from '../../protocol/bytes.js'
 import { readSyncPayload } from '../../protocol/sync.js'
 import { CloseCode } from '../../protocol/close-codes.js'
@@ -16,6 +11,9 @@ import type { RelayCounters } from './counters.js'
 import { RoomAwareness } from './room-awareness.js'
 import { RoomOutbox } from './room-outbox.js'
 import type { Session } from './session.js'
+import { Step1Answers } from './step1-answers.js'
+import { TokenBucket, type BucketLimits } from './token-bucket.js'
+import { checkUpdate, RefusedUpdateError } from './update-check.js'
 
 export interface RoomHooks {
   /** A session's update was applied to the document; the store records it. */
@@ -26,27 +24,33 @@ export interface RoomHooks {
   emptied(room: Room): void
 }
 
+/** What one session may make a room do. */
+export interface RoomLimits {
+  maxAwarenessClientsPerSession: number
+  maxAwarenessFrameBytes: number
+  /** Structs plus delete ranges in one update; larger updates are refused before they are applied. */
+  maxUpdateStructs: number
+  /** Document work (structs applied or encoded) per session; a session in debt is not read. */
+  work: BucketLimits
+  /** Awareness bytes per session that the room forwards; beyond it awareness frames are dropped. */
+  awareness: BucketLimits
+}
+
 export class Room implements RoomHost {
   readonly doc = new Y.Doc({ gc: true })
   readonly sessions = new Set<Session>()
   private readonly awareness: RoomAwareness
   private readonly outbox: RoomOutbox
-  /**
-   * The sync step 2 for a client that has nothing yet (an empty state vector), which is what most
-   * joins ask for: encoded once and kept until the document changes, so a crowd of viewers joining
-   * a large document costs one encoding, not one each.
-   */
-  private joinStep2: Uint8Array | null = null
+  private readonly step1Answers = new Step1Answers(this.doc)
 
   constructor(
     readonly name: string,
-    maxAwarenessClientsPerSession: number,
-    private readonly maxAwarenessFrameBytes: number,
+    private readonly limits: RoomLimits,
     private readonly counters: RelayCounters,
     private readonly hooks: RoomHooks,
     private readonly log: Logger,
   ) {
-    this.awareness = new RoomAwareness(maxAwarenessClientsPerSession)
+    this.awareness = new RoomAwareness(limits.maxAwarenessClientsPerSession)
     this.outbox = new RoomOutbox(this.sessions, counters)
   }
 
@@ -63,7 +67,7 @@ export class Room implements RoomHost {
 
   applyRemoteUpdate(update: Uint8Array, origin: RemoteOrigin): void {
     try {
-      this.joinStep2 = null
+      this.step1Answers.invalidate()
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
       this.counters.failedUpdates++
@@ -160,10 +164,10 @@ export class Room implements RoomHost {
   }
 
   private applyUpdate(session: Session, frame: Uint8Array): void {
-    const update = this.applyFrame(session, frame)
-    if (update === null) return
-    this.hooks.persist(this, update)
-    this.broadcastUpdate(frame, update, session)
+    const applied = this.applyFrame(session, frame)
+    if (applied === null) return
+    this.hooks.persist(this, applied.update)
+    this.broadcastUpdate(frame, applied.update, session)
   }
 
   /**
@@ -171,67 +175,94 @@ export class Room implements RoomHost {
    * whole document), so only what it actually changed is forwarded, as an ordinary update.
    */
   private applyStep2(session: Session, frame: Uint8Array): void {
+    const effective = this.applyFrame(session, frame)?.effective
+    if (!effective) return
+    this.hooks.persist(this, effective)
+    this.broadcastUpdate(encodeSyncUpdate(effective), effective, session)
+  }
+
+  /**
+   * Applies the update in a sync frame to the document, after reading it whole (see
+   * update-check.ts), and charges its work to the sender. Returns the update and what it changed
+   * (null if nothing), or null, counted and logged, if it was refused.
+   */
+  private applyFrame(session: Session, frame: Uint8Array): { update: Uint8Array; effective: Uint8Array | null } | null {
+    let update: Uint8Array
+    try {
+      update = readSyncPayload(frame)
+      this.chargeWork(session, checkUpdate(update, this.limits.maxUpdateStructs))
+    } catch (error) {
+      if (error instanceof RefusedUpdateError) this.chargeWork(session, error.work)
+      this.rejectUpdate(session, error)
+      return null
+    }
     let effective: Uint8Array | null = null
     const capture = (changes: Uint8Array) => {
       effective = changes
     }
     this.doc.on('update', capture)
     try {
-      if (this.applyFrame(session, frame) === null) return
+      Y.applyUpdate(this.doc, update, session)
+    } catch (error) {
+      // Unreachable for an update that decoded whole, as far as the fuzz tests know. Should Yjs
+      // still throw half-way, whatever it integrated is forwarded and stored like any change, so
+      // no client and no restart sees a room the others never saw.
+      this.rejectUpdate(session, error)
+      if (effective === null) return null
+      this.log.error({ room: this.name, sub: session.sub }, 'a refused update changed the room: forwarding what it changed')
+      return { update: effective, effective }
     } finally {
       this.doc.off('update', capture)
+      this.step1Answers.invalidate()
     }
-    if (effective === null) return
-    this.hooks.persist(this, effective)
-    this.broadcastUpdate(encodeSyncUpdate(effective), effective, session)
+    return { update, effective }
   }
 
-  /** Applies the update in a sync frame to the document; null, counted and logged, if it fails. */
-  private applyFrame(session: Session, frame: Uint8Array): Uint8Array | null {
-    try {
-      const update = readCheckedUpdate(frame)
-      this.joinStep2 = null
-      Y.applyUpdate(this.doc, update, session)
-      return update
-    } catch (error) {
-      this.rejectUpdate(session, error)
-      return null
-    }
+  private chargeWork(session: Session, work: number): void {
+    if (work > 0) (session.work ??= new TokenBucket(this.limits.work)).take(work)
   }
 
   private rejectUpdate(session: Session, error: unknown): void {
     this.counters.failedUpdates++
+    if (error instanceof RefusedUpdateError && error.refusal === 'too-many-structs') this.counters.oversizedUpdates++
     this.log.warn({ room: this.name, sub: session.sub, err: (error as Error).message }, 'update failed to apply; not forwarded')
   }
 
   private answerStep1(session: Session, frame: Uint8Array): void {
-    let answer: Uint8Array
+    let answer
     try {
-      const stateVector = readSyncPayload(frame)
-      if (isEmptyStateVector(stateVector)) {
-        answer = this.joinStep2 ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
-      } else {
-        answer = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
-      }
+      answer = this.step1Answers.answer(readSyncPayload(frame))
     } catch {
       this.counters.malformedFrames++
       return
     }
-    session.send(answer)
+    if (answer.work > 0) this.counters.syncAnswersEncoded++
+    else this.counters.syncAnswersCached++
+    this.chargeWork(session, answer.work)
+    session.send(answer.frame)
   }
 
   private receiveAwareness(session: Session, frame: Uint8Array): void {
-    if (frame.length > this.maxAwarenessFrameBytes) {
+    if (frame.length > this.limits.maxAwarenessFrameBytes) {
       this.counters.awarenessDropped++
+      return
+    }
+    // Every byte forwarded is sent to each session of the room, so what a session may make the room
+    // forward has its own small budget; echoes (forwarding nothing) cost nothing from it.
+    const budget = (session.awarenessBudget ??= new TokenBucket(this.limits.awareness))
+    if (budget.debtMs() > 0) {
+      this.counters.awarenessOverBudget++
       return
     }
     const verdict = this.awareness.apply(session, frame)
     switch (verdict.action) {
       case 'forward':
         // Echoed to the sender too, as the reference server does: it doubles as a keepalive.
+        budget.take(frame.length)
         this.shareAwareness(frame)
         return
       case 'forward-subset':
+        budget.take(verdict.frame.length)
         this.shareAwareness(verdict.frame)
         return
       case 'ignore':
@@ -245,21 +276,4 @@ export class Room implements RoomHost {
         return
     }
   }
-}
-
-/**
- * The update inside a sync frame, checked before it reaches the document. Yjs preallocates an
- * array as long as the struct count an update declares, so ten bytes of garbage can make it
- * allocate hundreds of MB; the lazy reader behind parseUpdateMeta walks the structs one by one and
- * fails as soon as the bytes run out.
- */
-function readCheckedUpdate(frame: Uint8Array): Uint8Array {
-  const update = readSyncPayload(frame)
-  Y.parseUpdateMeta(update)
-  return update
-}
-
-/** A state vector with no clients: one varuint 0. */
-function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.length === 1 && stateVector[0] === 0
 }

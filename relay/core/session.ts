@@ -6,6 +6,7 @@ import { encodePermissionDenied } from '../../protocol/messages.js'
 import { CloseCode } from '../../protocol/close-codes.js'
 import type { RelayCounters } from './counters.js'
 import { InboundRateLimiter } from './rate-limit.js'
+import type { TokenBucket } from './token-bucket.js'
 import { frameBinaryMessages } from './ws-frame.js'
 
 const OPEN = WebSocket.OPEN
@@ -37,6 +38,10 @@ export class Session {
   private toldReadOnly = false
   /** Awareness client ids this session introduced; created on its first awareness update. */
   awarenessIds: Set<number> | null = null
+  /** Document work budget (structs applied or encoded for this session); created on first use. */
+  work: TokenBucket | null = null
+  /** Awareness bytes this session may have forwarded; created on first use. */
+  awarenessBudget: TokenBucket | null = null
   /** Set by every send; the keepalive sweep clears it and pings sessions that were left quiet. */
   sentSinceSweep = true
   /** Cleared before each ws ping; a pong sets it back. */

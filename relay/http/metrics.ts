@@ -24,6 +24,11 @@ const COUNTERS: ReadonlyArray<[string, string, CounterName]> = [
   ['lectern_sessions_opened_total', 'Sessions admitted', 'sessionsOpened'],
   ['lectern_slow_receiver_closes_total', 'Sessions closed because their send buffer passed the high-water mark', 'slowReceiverCloses'],
   ['lectern_rate_limit_pauses_total', 'Times a session was paused by the inbound rate limit', 'rateLimitPauses'],
+  ['lectern_work_pauses_total', 'Times a session was paused for spending its document work budget', 'workPauses'],
+  ['lectern_oversized_updates_total', 'Updates refused for having more structs than LECTERN_MAX_UPDATE_STRUCTS', 'oversizedUpdates'],
+  ['lectern_sync_answers_encoded_total', 'Sync step 1 answers encoded from the document', 'syncAnswersEncoded'],
+  ['lectern_sync_answers_cached_total', 'Sync step 1 answers served from the cache', 'syncAnswersCached'],
+  ['lectern_awareness_over_budget_total', 'Awareness frames dropped because the session spent its awareness budget', 'awarenessOverBudget'],
 ]
 
 export function createMetricsRegistry(counters: RelayCounters, gauges: LiveGauges): Registry {

@@ -1,0 +1,65 @@
+/**
+ * Reads a whole Yjs update before it may touch a room's document.
+ *
+ * `Y.applyUpdate` integrates an update's structs before it reads its delete set, so an update whose
+ * delete set is cut off would change the room and then throw. Yjs also preallocates an array as
+ * long as the struct count an update declares. So the relay first decodes the update completely
+ * with Yjs's own lazy reader (structs one by one, then the delete set), counting structs and delete
+ * ranges as it goes and giving up as soon as the count passes the bound: what is applied afterwards
+ * was readable to its last byte, and its cost is known.
+ */
+import * as Y from 'yjs'
+
+export type UpdateRefusal = 'malformed' | 'too-many-structs'
+
+export class RefusedUpdateError extends Error {
+  override readonly name = 'RefusedUpdateError'
+
+  constructor(
+    readonly refusal: UpdateRefusal,
+    /** Structs and delete ranges read before the refusal: the work it cost. */
+    readonly work: number,
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** The running count of the check in progress; checks are synchronous, so one is enough. */
+let counted = 0
+let bound = 0
+
+class StructTooMany extends Error {}
+
+/** Yjs's own V1 decoder, counting every struct (`readInfo`) and delete range (`readDsLen`) it reads. */
+class CountingDecoder extends Y.UpdateDecoderV1 {
+  override readInfo(): number {
+    if (++counted > bound) throw new StructTooMany()
+    return super.readInfo()
+  }
+
+  override readDsLen(): number {
+    if (++counted > bound) throw new StructTooMany()
+    return super.readDsLen()
+  }
+}
+
+/**
+ * Checks that `update` decodes whole with at most `maxStructs` structs plus delete ranges.
+ * Returns that count (the work applying it will take); throws RefusedUpdateError otherwise.
+ */
+export function checkUpdate(update: Uint8Array, maxStructs: number): number {
+  counted = 0
+  bound = maxStructs
+  try {
+    Y.decodeUpdateV2(update, CountingDecoder)
+    return counted
+  } catch (error) {
+    const work = Math.min(counted, maxStructs)
+    if (error instanceof StructTooMany) {
+      throw new RefusedUpdateError('too-many-structs', work, `update has more than ${maxStructs} structs and delete ranges`)
+    }
+    throw new RefusedUpdateError('malformed', work, `update does not decode: ${(error as Error).message}`, { cause: error })
+  }
+}
