@@ -3,13 +3,17 @@
  * with its own data directory, tokens minted with the cluster's shared signing keys.
  */
 import { rm } from 'node:fs/promises'
+import * as Y from 'yjs'
 import type { RoomScope } from '../../auth/claims.js'
 import { KeyRing } from '../../auth/keys.js'
 import { RedisKeyStore } from '../../auth/store/redis/redis-key-store.js'
 import { mintRoomToken } from '../../auth/tokens.js'
 import { DEFAULTS } from '../../relay/config.js'
 import { createLogger } from '../../relay/logger.js'
-import { RedisConnection } from '../../relay/redis-connection.js'
+import { RedisConnection, type RedisReply } from '../../relay/redis-connection.js'
+import { LOAD_SCRIPT, roomKeys } from '../../relay/storage/redis/keys.js'
+import { decodeEntry } from '../../relay/storage/redis/stream-entry.js'
+import { parseEntries } from '../../relay/storage/redis/stream-reader.js'
 import { serveProcess, type ServeProcess } from './process.js'
 import { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js'
 import { makeDataDir } from './relay-fixture.js'
@@ -23,6 +27,10 @@ export interface TestCluster {
   mint(room: string, scope: RoomScope, sub?: string): Promise<string>
   /** Starts node `index` again (same node id and data directory). */
   restartNode(index: number): Promise<ServeProcess>
+  /** The room's text as Redis holds it (snapshot + stream), read without any node. */
+  storedText(room: string): Promise<string>
+  /** GET /metrics of a node, as text. */
+  metrics(index: number): Promise<string>
   /** GET /healthz of a node. */
   health(index: number): Promise<{ status: number; body: { status: string; reason?: string } }>
   dispose(): Promise<void>
@@ -55,6 +63,18 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       nodes[index] = await start(index)
       return nodes[index]!
     },
+    storedText: async (room) => {
+      const keys = roomKeys(room)
+      const [state, , entries] = (await inspect.command(['EVAL', LOAD_SCRIPT, '2', keys.snapshot, keys.stream])) as RedisReply[]
+      const doc = new Y.Doc()
+      if (Buffer.isBuffer(state)) Y.applyUpdate(doc, state)
+      for (const entry of parseEntries(entries ?? null)) {
+        const { update } = decodeEntry(entry)
+        if (update) Y.applyUpdate(doc, update)
+      }
+      return doc.getText('text').toString()
+    },
+    metrics: async (index) => (await fetch(`http://127.0.0.1:${nodes[index]!.port}/metrics`)).text(),
     health: async (index) => {
       const response = await fetch(`http://127.0.0.1:${nodes[index]!.port}/healthz`)
       return { status: response.status, body: (await response.json()) as { status: string; reason?: string } }

@@ -46,7 +46,8 @@ export async function serveProcess(dataDir: string, extraArgs: string[] = []): P
     port: Number(new URL(url).port),
     output: () => output,
     stop: async (signal) => {
-      if (child.exitCode !== null) return child.exitCode
+      // Already gone (exited, or killed by a signal earlier): 'exit' will not fire again.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
       const exited = once(child, 'exit')
       child.kill(signal)
       const [code] = (await exited) as [number | null]
