@@ -114,7 +114,7 @@ async function launch(args: string[]): Promise<ChildProcess> {
 }
 
 /** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer()
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
