@@ -1,6 +1,15 @@
 /**
- * Grants: who may do what in a room. There is one grant per (room, subject), changed in place, so a
- * grant id stays the same through scope changes and live sessions can follow it.
+ * Grants: who may do what in a room (or under a room prefix). There is one grant per (room,
+ * subject), changed in place, so a grant id stays the same through scope changes and live sessions
+ * can follow it.
+ *
+ * A grant is a stack of layers, bottom first; its scope is the top layer's. The bottom layer is
+ * what created the grant (a room admin, or a share link's redeem). A redeem that raises an existing
+ * grant adds a layer naming its link, so revoking that link takes back exactly what it gave. A
+ * timed change ("write for 5 minutes") is a layer with `until`: at that time it lapses and the
+ * scope below it shows again (or, with `revokeAtExpiry`, the whole grant goes). A room admin's plain
+ * change is their decision over everything before it: it leaves one layer, still naming the link
+ * that created the grant.
  */
 import type { RoomScope } from './claims.js'
 import { randomToken } from './secrets.js'
@@ -43,21 +52,43 @@ export function groupSubject(name: string): string {
   return `group:${name}`
 }
 
+export interface GrantLayer {
+  scope: GrantScope
+  /** The share link whose redeem made this layer: revoking the link removes it. */
+  linkId?: string
+  /** A timed layer lapses at this time (ISO 8601). */
+  until?: string
+  /** With `until`: the whole grant goes at that time, not only this layer. */
+  revokeAtExpiry?: true
+}
+
+/** What a timed change becomes at its end: the scope below it, or nothing. */
+export type GrantThen = GrantScope | 'revoke'
+
 export interface Grant {
   id: string
+  /** A room name, or a room prefix such as `course-101/*` (see room-patterns.ts). */
   room: string
   subject: string
+  /** The scope in force: the top layer's. */
   scope: GrantScope
-  /** Grows by one at every change, so a late-arriving older view never overrides a newer one. */
+  /** Grows by one at every change (an expiry too), so an older view never overrides a newer one. */
   revision: number
   createdAt: string
   createdBy: string
   updatedAt: string
   updatedBy: string
-  /** The share link that created this grant: revoking that link can take the grant back. */
+  /** The share link that created this grant (the bottom layer's). */
   linkId?: string
   /** A name the redeemer gave, so an admin can tell anonymous guests apart. Not an identity. */
   displayName?: string
+  /** A label its creator gave (a room a presenter opened). */
+  label?: string
+  /** Bottom first; the top one's scope is `scope`. */
+  layers: GrantLayer[]
+  /** When the timed layer lapses, and what the grant is then: listed so nobody has to read layers. */
+  until?: string
+  then?: GrantThen
 }
 
 export interface GrantChange {
@@ -66,19 +97,25 @@ export interface GrantChange {
   scope: GrantScope
   actor: string
   at: Date
+  /** A timed change: it lasts until then. */
+  until?: Date
+  /** What a timed change does at its end; `revert` needs a scope to go back to. */
+  then?: 'revert' | 'revoke'
   linkId?: string
   displayName?: string
+  label?: string
 }
 
-/** The grant after `change`: the existing one changed in place, or a new one with a fresh id. */
-export function applyGrantChange(existing: Grant | undefined, change: GrantChange): Grant {
+/** A new grant; a timed one is revoked at its end (there is nothing to revert to). */
+export function newGrant(change: GrantChange): Grant {
   const at = change.at.toISOString()
-  if (existing) {
-    const updated: Grant = { ...existing, scope: change.scope, revision: existing.revision + 1, updatedAt: at, updatedBy: change.actor }
-    if (change.displayName !== undefined) updated.displayName = change.displayName
-    return updated
+  const bottom: GrantLayer = { scope: change.scope }
+  if (change.linkId !== undefined) bottom.linkId = change.linkId
+  if (change.until !== undefined) {
+    bottom.until = change.until.toISOString()
+    bottom.revokeAtExpiry = true
   }
-  const created: Grant = {
+  const grant: Grant = {
     id: randomToken('g_', 16),
     room: change.room,
     subject: change.subject,
@@ -88,8 +125,92 @@ export function applyGrantChange(existing: Grant | undefined, change: GrantChang
     createdBy: change.actor,
     updatedAt: at,
     updatedBy: change.actor,
+    layers: [bottom],
   }
-  if (change.linkId !== undefined) created.linkId = change.linkId
-  if (change.displayName !== undefined) created.displayName = change.displayName
-  return created
+  if (change.displayName !== undefined) grant.displayName = change.displayName
+  if (change.label !== undefined) grant.label = change.label
+  return settle(grant)
+}
+
+/**
+ * A room admin's change. A plain one leaves a single layer (keeping the link that created the
+ * grant); a timed one replaces any earlier timed layer and goes on top.
+ */
+export function changeGrant(existing: Grant, change: GrantChange): Grant {
+  const base = existing.layers.filter((layer) => layer.until === undefined)
+  let layers: GrantLayer[]
+  if (change.until === undefined) {
+    const bottom: GrantLayer = { scope: change.scope }
+    const creator = existing.layers[0]?.linkId
+    if (creator !== undefined) bottom.linkId = creator
+    layers = [bottom]
+  } else {
+    const timed: GrantLayer = { scope: change.scope, until: change.until.toISOString() }
+    if (change.then === 'revoke' || base.length === 0) timed.revokeAtExpiry = true
+    layers = [...base, timed]
+  }
+  const changed = touched(existing, layers, change.actor, change.at)
+  if (change.displayName !== undefined) changed.displayName = change.displayName
+  return changed
+}
+
+/** A redeem of a link stronger than the grant: a layer that revoking the link takes away. */
+export function raiseByLink(existing: Grant, scope: GrantScope, linkId: string, actor: string, at: Date): Grant {
+  return touched(existing, [...existing.layers, { scope, linkId }], actor, at)
+}
+
+/** The grant without what `linkId` gave; undefined when it gave everything that was left. */
+export function withoutLink(existing: Grant, linkId: string, actor: string, at: Date): Grant | undefined {
+  const layers = existing.layers.filter((layer) => layer.linkId !== linkId)
+  return layers.length === 0 ? undefined : touched(existing, layers, actor, at)
+}
+
+export function givenByLink(grant: Grant, linkId: string): boolean {
+  return grant.layers.some((layer) => layer.linkId === linkId)
+}
+
+/** When the grant changes by itself next (its timed layer lapses); undefined if never. */
+export function nextExpiry(grant: Grant): number | undefined {
+  return grant.until === undefined ? undefined : Date.parse(grant.until)
+}
+
+/**
+ * The grant as it stands at `now`: a lapsed timed layer removed (revision bumped), or undefined
+ * when its lapse revokes the grant. The same grant when nothing lapsed.
+ */
+export function grantAt(grant: Grant, now: Date): Grant | undefined {
+  const due = nextExpiry(grant)
+  if (due === undefined || due > now.getTime()) return grant
+  const lapsing = grant.layers.find((layer) => layer.until !== undefined)
+  if (lapsing?.revokeAtExpiry) return undefined
+  const layers = grant.layers.filter((layer) => layer !== lapsing)
+  if (layers.length === 0) return undefined
+  return touched(grant, layers, 'expiry', now)
+}
+
+function touched(existing: Grant, layers: GrantLayer[], actor: string, at: Date): Grant {
+  return settle({ ...existing, layers, revision: existing.revision + 1, updatedAt: at.toISOString(), updatedBy: actor })
+}
+
+/** Derives what is read from the layers: the scope, the creating link, the timed layer's end. */
+function settle(grant: Grant): Grant {
+  const { until: _until, then: _then, linkId: _linkId, ...rest } = grant
+  const settled: Grant = { ...rest, scope: grant.layers[grant.layers.length - 1]!.scope }
+  const creator = grant.layers[0]!.linkId
+  if (creator !== undefined) settled.linkId = creator
+  const timed = grant.layers.find((layer) => layer.until !== undefined)
+  if (timed?.until !== undefined) {
+    settled.until = timed.until
+    const rest = grant.layers.filter((layer) => layer !== timed)
+    settled.then = timed.revokeAtExpiry || rest.length === 0 ? 'revoke' : rest[rest.length - 1]!.scope
+  }
+  return settled
+}
+
+/** A grant stored before layers existed: one layer holding its scope and its link. */
+export function upgradeStoredGrant(stored: Omit<Grant, 'layers'> & { layers?: GrantLayer[] }): Grant {
+  if (stored.layers !== undefined && stored.layers.length > 0) return stored as Grant
+  const bottom: GrantLayer = { scope: stored.scope }
+  if (stored.linkId !== undefined) bottom.linkId = stored.linkId
+  return { ...stored, layers: [bottom] }
 }

@@ -80,6 +80,7 @@ export class TokenService {
     const revoked = await this.parts.store.revokeLink({ room, linkId, actor, at, revokeGrants: endSessions })
     if (!revoked) throw new ServiceError(404, 'not_found', `room ${room} has no share link ${linkId}`)
     const linkEvent: AuditEvent = { action: 'link.revoked', actor, room, linkId, grantsRevoked: revoked.revokedGrants.length }
+    for (const { grant, previous } of revoked.changedGrants) await this.grantChanged(grant, previous, actor)
     const sessionsEnded = await this.endGrants(revoked.revokedGrants, actor, 'grant.revoked', 'share link revoked', linkEvent)
     return { link: viewLink(revoked.link, at), grantsRevoked: revoked.revokedGrants.length, sessionsEnded }
   }

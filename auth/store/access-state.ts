@@ -1,11 +1,14 @@
 /**
- * Grants and links held in memory, with the lookups and the state changes every store shares. The
- * embedded store copies it, changes the copy, writes it, then swaps it in: readers never see a
- * change that is not yet on disk, and a failed write leaves nothing behind.
+ * The state changes every access store shares, written once. A change runs on a draft over the
+ * committed records: reads see the draft's own changes first, writes are staged. The draft's
+ * records (`ops`) are what a store makes durable (a journal line, a Redis transaction) before it
+ * applies them to what readers see, so a reader never sees a change that is not yet stored and a
+ * failed write leaves nothing behind. Each change costs what it touches, not what is stored.
  */
-import { applyGrantChange, strongerScope, type Grant, type GrantChange } from '../grants.js'
+import { changeGrant, givenByLink, grantAt, newGrant, raiseByLink, strongerScope, withoutLink, type Grant, type GrantChange } from '../grants.js'
 import { linkStatus, type ShareLink } from '../share-links.js'
-import type { LinkRevocation, RedeemOutcome, RedeemRefusal, RedeemRequest } from './access-store.js'
+import type { GrantExpiries, LinkRevocation, LinkRevoked, RedeemOutcome, RedeemRefusal, RedeemRequest } from './access-store.js'
+import { AccessIndex, grantKey, type AccessOp } from './access-index.js'
 
 const REFUSAL_FOR_STATUS: Record<Exclude<ReturnType<typeof linkStatus>, 'active'>, RedeemRefusal> = {
   expired: 'link_expired',
@@ -13,104 +16,114 @@ const REFUSAL_FOR_STATUS: Record<Exclude<ReturnType<typeof linkStatus>, 'active'
   revoked: 'link_revoked',
 }
 
-export interface AccessSnapshot {
-  grants: Grant[]
-  links: ShareLink[]
-}
+export class AccessDraft {
+  private readonly grants = new Map<string, Grant | null>()
+  private readonly keys = new Map<string, string | null>()
+  private readonly links = new Map<string, ShareLink | null>()
+  private readonly log: AccessOp[] = []
 
-export class AccessState {
-  /** Whether a change was made since this copy was taken: a refused redeem need not be written. */
-  changed = false
+  constructor(private readonly committed: AccessIndex) {}
 
-  private constructor(
-    private readonly grants: Map<string, Grant>,
-    private readonly links: Map<string, ShareLink>,
-  ) {}
-
-  static from(snapshot: AccessSnapshot): AccessState {
-    return new AccessState(
-      new Map(snapshot.grants.map((grant) => [grant.id, grant])),
-      new Map(snapshot.links.map((link) => [link.id, link])),
-    )
-  }
-
-  /** A copy whose changes do not touch this state. Records are replaced, never mutated, so a shallow copy is enough. */
-  copy(): AccessState {
-    return new AccessState(new Map(this.grants), new Map(this.links))
-  }
-
-  snapshot(): AccessSnapshot {
-    return { grants: [...this.grants.values()], links: [...this.links.values()] }
+  /** The records this draft changed, in order. */
+  get ops(): readonly AccessOp[] {
+    return this.log
   }
 
   grant(id: string): Grant | undefined {
-    return this.grants.get(id)
+    const staged = this.grants.get(id)
+    if (staged !== undefined) return staged ?? undefined
+    return this.committed.grant(id)
   }
 
   grantFor(room: string, subject: string): Grant | undefined {
-    for (const grant of this.grants.values()) {
-      if (grant.room === room && grant.subject === subject) return grant
-    }
-    return undefined
+    const key = grantKey(room, subject)
+    const staged = this.keys.get(key)
+    if (staged !== undefined) return staged === null ? undefined : this.grant(staged)
+    const committed = this.committed.grantFor(room, subject)
+    return committed && this.grant(committed.id)
   }
 
-  roomGrants(room: string): Grant[] {
-    return [...this.grants.values()].filter((grant) => grant.room === room)
+  link(id: string): ShareLink | undefined {
+    const staged = this.links.get(id)
+    if (staged !== undefined) return staged ?? undefined
+    return this.committed.link(id)
   }
 
-  subjectGrants(subjects: readonly string[]): Grant[] {
-    const wanted = new Set(subjects)
-    return [...this.grants.values()].filter((grant) => wanted.has(grant.subject))
+  linkByCodeHash(codeHash: string): ShareLink | undefined {
+    for (const staged of this.links.values()) if (staged?.codeHash === codeHash) return staged
+    const committed = this.committed.linkByCodeHash(codeHash)
+    return committed && this.link(committed.id)
   }
 
-  roomLinks(room: string): ShareLink[] {
-    return [...this.links.values()].filter((link) => link.room === room)
+  putGrant(grant: Grant): void {
+    this.grants.set(grant.id, grant)
+    this.keys.set(grantKey(grant.room, grant.subject), grant.id)
+    this.log.push({ grant })
+  }
+
+  removeGrant(grant: Grant): void {
+    this.grants.set(grant.id, null)
+    this.keys.set(grantKey(grant.room, grant.subject), null)
+    this.log.push({ deleteGrant: grant.id })
+  }
+
+  putLink(link: ShareLink): void {
+    this.links.set(link.id, link)
+    this.log.push({ link })
+  }
+
+  removeLink(id: string): void {
+    this.links.set(id, null)
+    this.log.push({ deleteLink: id })
   }
 
   setGrant(change: GrantChange): { grant: Grant; previous: Grant | undefined } {
     const previous = this.grantFor(change.room, change.subject)
-    const grant = applyGrantChange(previous, change)
-    this.grants.set(grant.id, grant)
-    this.changed = true
+    const grant = previous ? changeGrant(previous, change) : newGrant(change)
+    this.putGrant(grant)
     return { grant, previous }
   }
 
   deleteGrant(room: string, subject: string): Grant | undefined {
     const grant = this.grantFor(room, subject)
-    if (grant) {
-      this.grants.delete(grant.id)
-      this.changed = true
-    }
+    if (grant) this.removeGrant(grant)
     return grant
   }
 
   addLink(link: ShareLink): void {
-    this.links.set(link.id, link)
-    this.changed = true
+    this.putLink(link)
   }
 
-  revokeLink(revocation: LinkRevocation): { link: ShareLink; revokedGrants: Grant[] } | undefined {
-    const existing = this.links.get(revocation.linkId)
+  /**
+   * Marks the link revoked and, when asked, takes back exactly what it gave: a grant it created or
+   * raised goes back to the layers below, and one it gave everything is revoked.
+   */
+  revokeLink(revocation: LinkRevocation): LinkRevoked | undefined {
+    const existing = this.link(revocation.linkId)
     if (!existing || existing.room !== revocation.room) return undefined
     const link =
-      existing.revokedAt === null
-        ? { ...existing, revokedAt: revocation.at.toISOString(), revokedBy: revocation.actor }
-        : existing
-    this.links.set(link.id, link)
-    this.changed = true
-    const revokedGrants: Grant[] = []
-    if (revocation.revokeGrants) {
-      for (const grant of this.grants.values()) {
-        if (grant.linkId === link.id) revokedGrants.push(grant)
+      existing.revokedAt === null ? { ...existing, revokedAt: revocation.at.toISOString(), revokedBy: revocation.actor } : existing
+    if (link !== existing) this.putLink(link)
+    const outcome: LinkRevoked = { link, revokedGrants: [], changedGrants: [] }
+    if (!revocation.revokeGrants) return outcome
+    for (const id of this.committed.grantIdsOfLink(link.id)) {
+      const previous = this.grant(id)
+      if (!previous || !givenByLink(previous, link.id)) continue
+      const grant = withoutLink(previous, link.id, revocation.actor, revocation.at)
+      if (grant) {
+        this.putGrant(grant)
+        if (grant.scope !== previous.scope) outcome.changedGrants.push({ grant, previous })
+      } else {
+        this.removeGrant(previous)
+        outcome.revokedGrants.push(previous)
       }
-      for (const grant of revokedGrants) this.grants.delete(grant.id)
     }
-    return { link, revokedGrants }
+    return outcome
   }
 
   /**
    * A redeem never lowers a grant: someone who can already write keeps writing after opening a
-   * read-only link. A grant the link did not create keeps its origin, so revoking the link leaves it.
+   * read-only link. A link that raises a grant adds a layer, which revoking the link takes away.
    */
   redeem(request: RedeemRequest): RedeemOutcome {
     const link = this.linkByCodeHash(request.codeHash)
@@ -118,29 +131,78 @@ export class AccessState {
     const status = linkStatus(link, request.at)
     if (status !== 'active') return { ok: false, refusal: REFUSAL_FOR_STATUS[status], link }
     const used = { ...link, uses: link.uses + 1 }
-    this.links.set(used.id, used)
-    this.changed = true
+    this.putLink(used)
     const existing = this.grantFor(link.room, request.subject)
     if (existing && strongerScope(existing.scope, link.scope) === existing.scope) {
       return { ok: true, link: used, grant: existing, previous: existing }
     }
-    const change: GrantChange = {
-      room: link.room,
-      subject: request.subject,
-      scope: link.scope,
-      actor: request.actor,
-      at: request.at,
-      linkId: link.id,
+    let grant: Grant
+    if (existing) {
+      grant = raiseByLink(existing, link.scope, link.id, request.actor, request.at)
+      if (request.displayName !== undefined) grant.displayName = request.displayName
+    } else {
+      const change: GrantChange = { room: link.room, subject: request.subject, scope: link.scope, actor: request.actor, at: request.at, linkId: link.id }
+      if (request.displayName !== undefined) change.displayName = request.displayName
+      grant = newGrant(change)
     }
-    if (request.displayName !== undefined) change.displayName = request.displayName
-    const { grant, previous } = this.setGrant(change)
-    return { ok: true, link: used, grant, previous }
+    this.putGrant(grant)
+    return { ok: true, link: used, grant, previous: existing }
   }
 
-  private linkByCodeHash(codeHash: string): ShareLink | undefined {
-    for (const link of this.links.values()) {
-      if (link.codeHash === codeHash) return link
+  /** Lapses every timed layer due by `now`. */
+  expireGrants(now: Date): GrantExpiries {
+    const outcome: GrantExpiries = { changed: [], revoked: [] }
+    for (const id of this.committed.timedGrantIds()) {
+      const previous = this.grant(id)
+      if (!previous) continue
+      const grant = grantAt(previous, now)
+      if (grant === previous) continue
+      if (grant) {
+        this.putGrant(grant)
+        outcome.changed.push({ grant, previous })
+      } else {
+        this.removeGrant(previous)
+        outcome.revoked.push(previous)
+      }
     }
-    return undefined
+    return outcome
+  }
+
+  /** Forgets links that stopped admitting (expired or revoked) before `before`. */
+  forgetLinks(before: Date): number {
+    let forgotten = 0
+    for (const link of this.committed.allLinks()) {
+      const ended = link.revokedAt ?? (Date.parse(link.expiresAt) <= before.getTime() ? link.expiresAt : null)
+      if (ended !== null && Date.parse(ended) <= before.getTime() && this.link(link.id)) {
+        this.removeLink(link.id)
+        forgotten++
+      }
+    }
+    return forgotten
+  }
+}
+
+/** Committed records and how to change them: run a change on a draft, store its ops, then commit. */
+export class AccessState {
+  private constructor(readonly index: AccessIndex) {}
+
+  static from(snapshot: Parameters<typeof AccessIndex.from>[0]): AccessState {
+    return new AccessState(AccessIndex.from(snapshot))
+  }
+
+  draft(): AccessDraft {
+    return new AccessDraft(this.index)
+  }
+
+  commit(ops: readonly AccessOp[]): void {
+    for (const op of ops) this.index.apply(op)
+  }
+
+  /** For a store with nothing to write: change and commit at once. */
+  change<T>(step: (draft: AccessDraft) => T): T {
+    const draft = this.draft()
+    const result = step(draft)
+    this.commit(draft.ops)
+    return result
   }
 }

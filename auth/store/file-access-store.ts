@@ -1,55 +1,71 @@
 /**
- * The embedded access store: every grant and link in `<dataDir>/access.json`, rewritten atomically
- * (temporary file, fsync, rename, fsync of the directory) at every change. A call that returned is
- * on disk, so `kill -9` loses nothing it acknowledged. Writes run one at a time, which is what makes
- * a redeem's check-and-count atomic.
+ * The embedded access store: every grant and link in the data directory, as a snapshot and a
+ * journal (access-journal.ts). A call that returned is on disk, so `kill -9` loses nothing it
+ * acknowledged. Changes are applied one batch at a time: those that arrive while a batch is being
+ * written wait and are then written together with one fsync (group commit), in arrival order, which
+ * keeps a redeem's check-and-count atomic.
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { writeFileAtomic } from '../files.js'
+import { SYSTEM_CLOCK, type Clock } from '../clock.js'
 import type { Grant, GrantChange } from '../grants.js'
 import type { ShareLink } from '../share-links.js'
-import { AccessState, type AccessSnapshot } from './access-state.js'
-import type { AccessStore, LinkRevocation, RedeemOutcome, RedeemRequest } from './access-store.js'
+import { AccessJournal } from './access-journal.js'
+import { AccessState, type AccessDraft } from './access-state.js'
+import type { AccessStore, GrantExpiries, LinkRevocation, LinkRevoked, RedeemOutcome, RedeemRequest } from './access-store.js'
 
-const FILE_NAME = 'access.json'
-const FORMAT_VERSION = 1
+/** How long an expired or revoked link is still listed (and refused with 410) before it is forgotten. */
+export const LINK_RETENTION_MS = 7 * 86_400_000
 
-interface AccessFile extends AccessSnapshot {
-  version: number
+export interface FileAccessStoreOptions {
+  clock?: Clock
+  linkRetentionMs?: number
+  /** The journal is folded into a new snapshot once it is this big (and bigger than the snapshot). */
+  compactAfterBytes?: number
+}
+
+interface Pending {
+  step: (draft: AccessDraft) => unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
 }
 
 export class FileAccessStore implements AccessStore {
-  private queue: Promise<unknown> = Promise.resolve()
+  private pending: Pending[] = []
+  private writing: Promise<void> | undefined
 
   private constructor(
-    private readonly path: string,
-    private state: AccessState,
+    private readonly state: AccessState,
+    private readonly journal: AccessJournal,
+    private readonly clock: Clock,
+    private readonly linkRetentionMs: number,
   ) {}
 
-  static async open(dataDir: string): Promise<FileAccessStore> {
-    const path = join(dataDir, FILE_NAME)
-    return new FileAccessStore(path, AccessState.from(await readAccessFile(path)))
+  static async open(dataDir: string, options: FileAccessStoreOptions = {}): Promise<FileAccessStore> {
+    const { snapshot, changes, journal } = await AccessJournal.load(dataDir, options.compactAfterBytes)
+    const state = AccessState.from(snapshot)
+    for (const ops of changes) state.commit(ops)
+    const store = new FileAccessStore(state, journal, options.clock ?? SYSTEM_CLOCK, options.linkRetentionMs ?? LINK_RETENTION_MS)
+    await store.transact((draft) => store.forgetOldLinks(draft))
+    return store
   }
 
   async grant(id: string): Promise<Grant | undefined> {
-    return this.state.grant(id)
+    return this.state.index.grant(id)
   }
 
   async grantFor(room: string, subject: string): Promise<Grant | undefined> {
-    return this.state.grantFor(room, subject)
+    return this.state.index.grantFor(room, subject)
   }
 
   async roomGrants(room: string): Promise<Grant[]> {
-    return this.state.roomGrants(room)
+    return this.state.index.roomGrants(room)
   }
 
   async subjectGrants(subjects: readonly string[]): Promise<Grant[]> {
-    return this.state.subjectGrants(subjects)
+    return this.state.index.subjectGrants(subjects)
   }
 
   async roomLinks(room: string): Promise<ShareLink[]> {
-    return this.state.roomLinks(room)
+    return this.state.index.roomLinks(room)
   }
 
   setGrant(change: GrantChange): Promise<{ grant: Grant; previous: Grant | undefined }> {
@@ -64,7 +80,7 @@ export class FileAccessStore implements AccessStore {
     return this.transact((draft) => draft.addLink(link))
   }
 
-  revokeLink(revocation: LinkRevocation): Promise<{ link: ShareLink; revokedGrants: Grant[] } | undefined> {
+  revokeLink(revocation: LinkRevocation): Promise<LinkRevoked | undefined> {
     return this.transact((draft) => draft.revokeLink(revocation))
   }
 
@@ -72,47 +88,59 @@ export class FileAccessStore implements AccessStore {
     return this.transact((draft) => draft.redeem(request))
   }
 
-  /** Waits for the writes already started. */
+  expireGrants(now: Date): Promise<GrantExpiries> {
+    return this.transact((draft) => draft.expireGrants(now))
+  }
+
+  /** Waits for the writes already started, then closes the journal. */
   async close(): Promise<void> {
-    await this.queue
+    while (this.writing) await this.writing
+    await this.journal.close()
   }
 
-  /**
-   * Runs `change` on a copy of the state after every earlier write has finished, writes the copy,
-   * and only then makes it the state readers see.
-   */
-  private transact<T>(change: (draft: AccessState) => T): Promise<T> {
-    const run = this.queue.then(async () => {
-      const draft = this.state.copy()
-      const result = change(draft)
-      if (!draft.changed) return result
-      const file: AccessFile = { version: FORMAT_VERSION, ...draft.snapshot() }
-      // 0600: the file holds code hashes and who has access to what.
-      await writeFileAtomic(this.path, `${JSON.stringify(file, null, 1)}\n`, 0o600)
-      this.state = draft
-      return result
+  private forgetOldLinks(draft: AccessDraft): number {
+    return draft.forgetLinks(new Date(this.clock.now().getTime() - this.linkRetentionMs))
+  }
+
+  private transact<T>(step: (draft: AccessDraft) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ step, resolve: resolve as (value: unknown) => void, reject })
+      if (this.writing) return
+      // Started on the next microtask, so `writing` is set before the loop can finish and clear it.
+      this.writing = Promise.resolve().then(() => this.writeBatches())
     })
-    this.queue = run.catch(() => undefined)
-    return run
   }
-}
 
-async function readAccessFile(path: string): Promise<AccessSnapshot> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { grants: [], links: [] }
-    throw new Error(`cannot read the access store ${path}: ${(error as Error).message}`)
+  /** Runs waiting changes on one draft, appends their records once, then lets readers see them. */
+  private async writeBatches(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending
+      this.pending = []
+      const draft = this.state.draft()
+      const results: unknown[] = []
+      try {
+        for (const { step } of batch) results.push(step(draft))
+        if (draft.ops.length > 0) {
+          await this.journal.append(draft.ops)
+          this.state.commit(draft.ops)
+          // The change is on disk in the journal; a failed compaction is tried again after the next one.
+          if (this.journal.wantsCompaction) await this.compact().catch(() => undefined)
+        }
+      } catch (error) {
+        for (const { reject } of batch) reject(error)
+        continue
+      }
+      batch.forEach(({ resolve }, i) => resolve(results[i]))
+    }
+    this.writing = undefined
   }
-  let parsed: Partial<AccessFile>
-  try {
-    parsed = JSON.parse(text) as Partial<AccessFile>
-  } catch (error) {
-    throw new Error(`the access store ${path} is not valid JSON: ${(error as Error).message}`)
+
+  private async compact(): Promise<void> {
+    const draft = this.state.draft()
+    if (this.forgetOldLinks(draft) > 0) {
+      await this.journal.append(draft.ops)
+      this.state.commit(draft.ops)
+    }
+    await this.journal.compact(this.state.index.snapshot())
   }
-  if (parsed.version !== FORMAT_VERSION || !Array.isArray(parsed.grants) || !Array.isArray(parsed.links)) {
-    throw new Error(`the access store ${path} is not a version ${FORMAT_VERSION} grants-and-links file`)
-  }
-  return { grants: parsed.grants, links: parsed.links }
 }

@@ -71,7 +71,8 @@ describe('share codes', () => {
     const random = code.replace(/^lct_share_/, '')
     expect(random).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(random.length * 6).toBeGreaterThanOrEqual(128)
-    expect(await readFile(join(fixture.relay.dataDir, 'access.json'), 'utf8')).not.toContain(random)
+    expect(await readFile(join(fixture.relay.dataDir, 'access.journal'), 'utf8')).toContain('"codeHash"')
+    expect(await readFile(join(fixture.relay.dataDir, 'access.journal'), 'utf8')).not.toContain(random)
   })
 })
 
