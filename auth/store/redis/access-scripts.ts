@@ -5,8 +5,9 @@
  * script takes the key prefix as ARGV[1] and derives the keys it touches from it.
  *
  * Keys: `grant:<id>` (JSON), `room-grants:<room>` (hash subject -> grant id), `subject-grants:<subject>`
- * (set of grant ids), `link:<id>` (hash: the link's JSON plus its changing fields), `room-links:<room>`
- * (set of link ids), `code:<code hash>` (link id).
+ * (set of grant ids), `timed` (sorted set of grant ids by when their timed layer lapses, ms),
+ * `link:<id>` (hash: the link's JSON plus its changing fields), `room-links:<room>` (set of link
+ * ids), `code:<code hash>` (link id). A room may be a prefix (`course-101/*`): it is just a name here.
  */
 export const ACCESS_PREFIX = 'lectern:{access}:'
 
@@ -19,24 +20,47 @@ local function grant_unchanged(p, room, subject, id, revision)
   local json = redis.call('GET', p .. 'grant:' .. id)
   return json and cjson.decode(json).revision == tonumber(revision)
 end
-local function write_grant(p, room, subject, id, json)
+local function write_grant(p, room, subject, id, json, until_ms)
   redis.call('SET', p .. 'grant:' .. id, json)
   redis.call('HSET', p .. 'room-grants:' .. room, subject, id)
   redis.call('SADD', p .. 'subject-grants:' .. subject, id)
+  if until_ms ~= '' then redis.call('ZADD', p .. 'timed', until_ms, id) else redis.call('ZREM', p .. 'timed', id) end
 end
 local function delete_grant(p, room, subject, id)
   redis.call('DEL', p .. 'grant:' .. id)
   redis.call('HDEL', p .. 'room-grants:' .. room, subject)
   redis.call('SREM', p .. 'subject-grants:' .. subject, id)
+  redis.call('ZREM', p .. 'timed', id)
 end
 `
 
-/** ARGV: prefix, room, subject, expected id, expected revision, id, JSON. Returns 1, or 0 if the grant changed meanwhile. */
+/**
+ * ARGV: prefix, room, subject, expected id, expected revision, id, JSON, when its timed layer lapses
+ * (ms, '' for never). Returns 1, or 0 if the grant changed meanwhile.
+ */
 export const PUT_GRANT = `${GRANT_UNCHANGED}
 local p = ARGV[1]
 if not grant_unchanged(p, ARGV[2], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
-write_grant(p, ARGV[2], ARGV[3], ARGV[6], ARGV[7])
+write_grant(p, ARGV[2], ARGV[3], ARGV[6], ARGV[7], ARGV[8])
 return 1
+`
+
+/** ARGV: prefix, room, subject, expected id, expected revision. Deletes the grant if it is still as read: 1, else 0. */
+export const DELETE_GRANT_IF_UNCHANGED = `${GRANT_UNCHANGED}
+local p = ARGV[1]
+if not grant_unchanged(p, ARGV[2], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
+delete_grant(p, ARGV[2], ARGV[3], ARGV[4])
+return 1
+`
+
+/** ARGV: prefix, now (ms). The JSON of every grant whose timed layer is due. */
+export const TIMED_DUE = `
+local out = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', ARGV[1] .. 'timed', '-inf', ARGV[2])) do
+  local json = redis.call('GET', ARGV[1] .. 'grant:' .. id)
+  if json then table.insert(out, json) end
+end
+return out
 `
 
 /** ARGV: prefix, room, subject. Returns the deleted grant's JSON, or nil. */
@@ -52,7 +76,8 @@ return json
 /**
  * Checks the link at `at`, checks the redeemer's grant is as read, counts the use and writes the
  * grant (when it changes), all at once. ARGV: prefix, link id, at (ms), room, subject, expected grant
- * id, expected revision, new grant id ('' when the grant stays as it is), new grant JSON.
+ * id, expected revision, new grant id ('' when the grant stays as it is), new grant JSON, when its
+ * timed layer lapses (ms, '' for never).
  * Returns the link's new use count, or why not: a refusal code, or 'conflict' (read again).
  */
 export const REDEEM = `${GRANT_UNCHANGED}
@@ -64,7 +89,7 @@ if state[1] ~= '' then return 'link_revoked' end
 if state[3] ~= '' and tonumber(state[2]) >= tonumber(state[3]) then return 'link_used_up' end
 if tonumber(state[4]) <= tonumber(ARGV[3]) then return 'link_expired' end
 if not grant_unchanged(p, ARGV[4], ARGV[5], ARGV[6], ARGV[7]) then return 'conflict' end
-if ARGV[8] ~= '' then write_grant(p, ARGV[4], ARGV[5], ARGV[8], ARGV[9]) end
+if ARGV[8] ~= '' then write_grant(p, ARGV[4], ARGV[5], ARGV[8], ARGV[9], ARGV[10]) end
 return redis.call('HINCRBY', link, 'uses', 1)
 `
 
@@ -79,27 +104,29 @@ return 1
 `
 
 /**
- * Marks the link revoked (once) and, when asked, deletes the grants it created.
- * ARGV: prefix, room, link id, at (ISO), actor, '1' to delete its grants.
- * Returns nil when the room has no such link, else { link hash, [deleted grant JSON...] }.
+ * Marks the link revoked (once) and, when asked, finds the grants it gave something (a layer naming
+ * it): the caller takes that back from each with a compare-and-set write.
+ * ARGV: prefix, room, link id, at (ISO), actor, '1' to find its grants.
+ * Returns nil when the room has no such link, else { link hash, [grant JSON...] }.
  */
-export const REVOKE_LINK = `${GRANT_UNCHANGED}
+export const REVOKE_LINK = `
 local p = ARGV[1]
 local link = p .. 'link:' .. ARGV[3]
 if redis.call('HGET', link, 'room') ~= ARGV[2] then return false end
 if redis.call('HGET', link, 'revokedAt') == '' then redis.call('HSET', link, 'revokedAt', ARGV[4], 'revokedBy', ARGV[5]) end
-local revoked = {}
+local given = {}
 if ARGV[6] == '1' then
-  local grants = redis.call('HGETALL', p .. 'room-grants:' .. ARGV[2])
-  for i = 1, #grants, 2 do
-    local json = redis.call('GET', p .. 'grant:' .. grants[i + 1])
-    if json and cjson.decode(json).linkId == ARGV[3] then
-      delete_grant(p, ARGV[2], grants[i], grants[i + 1])
-      table.insert(revoked, json)
+  for _, id in ipairs(redis.call('HVALS', p .. 'room-grants:' .. ARGV[2])) do
+    local json = redis.call('GET', p .. 'grant:' .. id)
+    local grant = json and cjson.decode(json)
+    local gave = grant and grant.linkId == ARGV[3]
+    for _, layer in ipairs(grant and grant.layers or {}) do
+      if layer.linkId == ARGV[3] then gave = true end
     end
+    if gave then table.insert(given, json) end
   end
 end
-return { redis.call('HGETALL', link), revoked }
+return { redis.call('HGETALL', link), given }
 `
 
 /** ARGV: prefix, room, subject. The grant's JSON or nil. */

@@ -5,14 +5,15 @@
  * and counts the link's use inside the script, so concurrent redeems never retry over the count and
  * a link with one use left admits exactly one of them, whichever nodes they came through.
  */
-import { applyGrantChange, type Grant, type GrantChange } from '../../grants.js'
+import { changeGrant, givenByLink, grantAt, newGrant, upgradeStoredGrant, withoutLink, type Grant, type GrantChange } from '../../grants.js'
 import type { ShareLink } from '../../share-links.js'
 import { AccessState } from '../access-state.js'
-import type { AccessStore, LinkRevocation, RedeemOutcome, RedeemRefusal, RedeemRequest } from '../access-store.js'
+import type { AccessStore, GrantExpiries, LinkRevocation, LinkRevoked, RedeemOutcome, RedeemRefusal, RedeemRequest } from '../access-store.js'
 import {
   ACCESS_PREFIX,
   ADD_LINK,
   DELETE_GRANT,
+  DELETE_GRANT_IF_UNCHANGED,
   GRANT_FOR,
   LINK_BY_CODE,
   PUT_GRANT,
@@ -21,6 +22,7 @@ import {
   ROOM_GRANTS,
   ROOM_LINKS,
   SUBJECT_GRANTS,
+  TIMED_DUE,
 } from './access-scripts.js'
 import { jsonList, listOf, recordOf, textOrNil, type RedisPort, type RedisReply } from './redis-port.js'
 
@@ -57,8 +59,8 @@ export class RedisAccessStore implements AccessStore {
   async setGrant(change: GrantChange): Promise<{ grant: Grant; previous: Grant | undefined }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const previous = await this.grantFor(change.room, change.subject)
-      const grant = applyGrantChange(previous, change)
-      const written = await this.run(PUT_GRANT, change.room, change.subject, ...expected(previous), grant.id, JSON.stringify(grant))
+      const grant = previous ? changeGrant(previous, change) : newGrant(change)
+      const written = await this.run(PUT_GRANT, change.room, change.subject, ...expected(previous), grant.id, JSON.stringify(grant), untilMs(grant))
       if (written === 1) return { grant, previous }
     }
     throw contended(change.room, change.subject)
@@ -73,12 +75,34 @@ export class RedisAccessStore implements AccessStore {
     await this.run(ADD_LINK, link.id, link.room, link.codeHash, JSON.stringify(link), maxUses, String(Date.parse(link.expiresAt)))
   }
 
-  async revokeLink(revocation: LinkRevocation): Promise<{ link: ShareLink; revokedGrants: Grant[] } | undefined> {
+  /** The link is marked revoked in one script; what it gave is then taken back grant by grant. */
+  async revokeLink(revocation: LinkRevocation): Promise<LinkRevoked | undefined> {
     const { room, linkId, actor, at, revokeGrants } = revocation
     const reply = await this.run(REVOKE_LINK, room, linkId, at.toISOString(), actor, revokeGrants ? '1' : '0')
     if (reply === null) return undefined
-    const [fields, grants] = listOf(reply)
-    return { link: linkFrom(recordOf(fields!)), revokedGrants: jsonList<Grant>(grants!) }
+    const [fields, given] = listOf(reply)
+    const outcome: LinkRevoked = { link: linkFrom(recordOf(fields!)), revokedGrants: [], changedGrants: [] }
+    for (const grant of jsonList<Grant>(given!)) {
+      const step = await this.rewrite(grant, (current) => (givenByLink(current, linkId) ? withoutLink(current, linkId, actor, at) : current))
+      if (step?.grant === undefined) {
+        if (step) outcome.revokedGrants.push(step.previous)
+      } else if (step.grant.scope !== step.previous.scope) {
+        outcome.changedGrants.push({ grant: step.grant, previous: step.previous })
+      }
+    }
+    return outcome
+  }
+
+  /** Each due grant is rewritten with a compare-and-set: of nodes sweeping at once, one wins each lapse. */
+  async expireGrants(now: Date): Promise<GrantExpiries> {
+    const outcome: GrantExpiries = { changed: [], revoked: [] }
+    for (const grant of jsonList<Grant>(await this.run(TIMED_DUE, String(now.getTime())))) {
+      const step = await this.rewrite(grant, (current) => grantAt(current, now))
+      if (!step) continue
+      if (step.grant) outcome.changed.push({ grant: step.grant, previous: step.previous })
+      else outcome.revoked.push(step.previous)
+    }
+    return outcome
   }
 
   async redeem(request: RedeemRequest): Promise<RedeemOutcome> {
@@ -88,7 +112,7 @@ export class RedisAccessStore implements AccessStore {
       const link = linkFrom(fields)
       const existing = await this.grantFor(link.room, request.subject)
       // The outcome is computed as the embedded store computes it, on just this link and grant.
-      const outcome = AccessState.from({ grants: existing ? [existing] : [], links: [link] }).redeem(request)
+      const outcome = AccessState.from({ grants: existing ? [existing] : [], links: [link] }).change((draft) => draft.redeem(request))
       if (!outcome.ok) return outcome
       const changed = outcome.grant !== existing
       const reply = await this.run(
@@ -100,6 +124,7 @@ export class RedisAccessStore implements AccessStore {
         ...expected(existing),
         changed ? outcome.grant.id : '',
         changed ? JSON.stringify(outcome.grant) : '',
+        untilMs(outcome.grant),
       )
       if (typeof reply === 'number') return { ...outcome, link: { ...link, uses: reply } }
       const refusal = textOrNil(reply)
@@ -109,6 +134,28 @@ export class RedisAccessStore implements AccessStore {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Writes `next(current)` in place of the grant if nobody changed it meanwhile (reading it again
+   * otherwise). Undefined when there was nothing to do: the grant is gone, or `next` left it as is.
+   */
+  private async rewrite(
+    start: Grant,
+    next: (current: Grant) => Grant | undefined,
+  ): Promise<{ previous: Grant; grant: Grant | undefined } | undefined> {
+    let current: Grant | undefined = upgradeStoredGrant(start)
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && current; attempt++) {
+      const grant = next(current)
+      if (grant === current) return undefined
+      const written = grant
+        ? await this.run(PUT_GRANT, current.room, current.subject, ...expected(current), grant.id, JSON.stringify(grant), untilMs(grant))
+        : await this.run(DELETE_GRANT_IF_UNCHANGED, current.room, current.subject, ...expected(current))
+      if (written === 1) return { previous: current, grant }
+      current = await this.grant(current.id)
+    }
+    if (current) throw contended(current.room, current.subject)
+    return undefined
+  }
 
   private run(script: string, ...args: string[]): Promise<RedisReply> {
     return this.redis.command(['EVAL', script, '0', this.prefix, ...args])
@@ -122,7 +169,12 @@ function expected(grant: Grant | undefined): [string, string] {
 
 function parseGrant(reply: RedisReply): Grant | undefined {
   const text = textOrNil(reply)
-  return text === undefined ? undefined : (JSON.parse(text) as Grant)
+  return text === undefined ? undefined : upgradeStoredGrant(JSON.parse(text) as Grant)
+}
+
+/** The score the `timed` index keeps the grant under: when its timed layer lapses. */
+function untilMs(grant: Grant): string {
+  return grant.until === undefined ? '' : String(Date.parse(grant.until))
 }
 
 /** A link as created, with the fields that change after creation taken from their own hash fields. */

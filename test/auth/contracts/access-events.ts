@@ -24,6 +24,7 @@ function grant(revision: number, scope: Grant['scope'] = 'read'): Grant {
     updatedBy: 'admin',
     linkId: 'l_contract',
     displayName: 'Bob',
+    layers: [{ scope, linkId: 'l_contract' }],
   }
 }
 

@@ -99,6 +99,49 @@ export function accessStoreContract(name: string, open: () => Promise<AccessStor
       expect(await store.revokeLink({ room: 'elsewhere', linkId: link.id, actor: 'user:ada', at: AT, revokeGrants: true })).toBeUndefined()
     })
 
+    it('takes back exactly what a revoked link raised: the grant drops to the layer below', async () => {
+      const read = await addLink({ scope: 'read' })
+      const write = await addLink({ scope: 'write' })
+      await store.redeem({ codeHash: read.codeHash, subject: 'user:bob', actor: 'user:bob', at: AT })
+      const raised = await store.redeem({ codeHash: write.codeHash, subject: 'user:bob', actor: 'user:bob', at: AT })
+      expect(raised).toMatchObject({ ok: true, grant: { scope: 'write', linkId: read.link.id, revision: 2 } })
+
+      const first = await store.revokeLink({ room: ROOM, linkId: write.link.id, actor: 'user:ada', at: AT, revokeGrants: true })
+      expect(first?.revokedGrants).toEqual([])
+      expect(first?.changedGrants.map(({ grant, previous }) => `${previous.scope}->${grant.scope}`)).toEqual(['write->read'])
+      expect(await (await another()).grantFor(ROOM, 'user:bob')).toMatchObject({ scope: 'read', revision: 3 })
+      const second = await store.revokeLink({ room: ROOM, linkId: read.link.id, actor: 'user:ada', at: AT, revokeGrants: true })
+      expect(second?.revokedGrants.map((grant) => grant.subject)).toEqual(['user:bob'])
+      expect(await store.grantFor(ROOM, 'user:bob')).toBeUndefined()
+    })
+
+    it('lapses a timed layer at its end, once, bumping the revision: back to the scope below, or revoked', async () => {
+      const until = new Date(AT.getTime() + 5 * 60_000)
+      await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'read', actor: 'admin', at: AT })
+      const timed = await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'write', actor: 'admin', at: AT, until })
+      expect(timed.grant).toMatchObject({ scope: 'write', revision: 2, until: until.toISOString(), then: 'read' })
+      await store.setGrant({ room: ROOM, subject: 'user:eve', scope: 'write', actor: 'admin', at: AT, until, then: 'revoke' })
+      await store.setGrant({ room: ROOM, subject: 'user:new', scope: 'write', actor: 'admin', at: AT, until })
+
+      expect(await store.expireGrants(new Date(until.getTime() - 1))).toEqual({ changed: [], revoked: [] })
+      const second = fixture.concurrentHandles ? await another() : store
+      const [a, b] = await Promise.all([store.expireGrants(until), second.expireGrants(until)])
+      const changed = [...a.changed, ...b.changed]
+      const revoked = [...a.revoked, ...b.revoked]
+      expect(changed.map(({ grant }) => grant)).toEqual([expect.objectContaining({ subject: 'user:bob', scope: 'read', revision: 3 })])
+      expect(changed[0]!.grant.until).toBeUndefined()
+      expect(revoked.map((grant) => grant.subject).sort()).toEqual(['user:eve', 'user:new'])
+      expect((await (await another()).roomGrants(ROOM)).map((grant) => `${grant.subject}:${grant.scope}`)).toEqual(['user:bob:read'])
+      expect(await store.expireGrants(new Date(until.getTime() + 60_000))).toEqual({ changed: [], revoked: [] })
+    })
+
+    it('keeps a prefix grant under its prefix', async () => {
+      const { grant } = await store.setGrant({ room: 'course-101/*', subject: 'group:students', scope: 'read', actor: 'admin', at: AT })
+      expect(await (await another()).roomGrants('course-101/*')).toEqual([grant])
+      expect(await store.subjectGrants(['group:students'])).toEqual([grant])
+      expect(await store.roomGrants('course-101/week-1')).toEqual([])
+    })
+
     it('changes a grant in place: same id, next revision; deleting it frees the subject', async () => {
       const first = await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'read', actor: 'user:ada', at: AT })
       const second = await store.setGrant({ room: ROOM, subject: 'user:bob', scope: 'write', actor: 'user:ada', at: AT })
