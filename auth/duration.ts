@@ -1,13 +1,20 @@
-/** Parses durations such as `30s`, `10m`, `1h`, `7d` (a bare number is seconds). */
+/**
+ * Parses durations such as `250ms`, `30s`, `10m`, `1h`, `7d` (a bare number is seconds). Token and
+ * link lifetimes are whole seconds (JWT times are), so `parseDurationSeconds` rounds up.
+ */
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+export function parseDurationMs(text: string): number {
+  const match = /^(\d+)\s*(ms|[smhd]?)$/.exec(text.trim())
+  if (!match) {
+    throw new Error(`invalid duration "${text}": expected a number followed by ms, s, m, h or d (e.g. 250ms, 30s, 10m, 1h, 7d)`)
+  }
+  const ms = Number(match[1]) * UNIT_MS[match[2] || 's']!
+  if (ms <= 0) throw new Error(`invalid duration "${text}": must be greater than zero`)
+  return ms
+}
 
 export function parseDurationSeconds(text: string): number {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim())
-  if (!match) {
-    throw new Error(`invalid duration "${text}": expected a number followed by s, m, h or d (e.g. 30s, 10m, 1h, 7d)`)
-  }
-  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's']!
-  if (seconds <= 0) throw new Error(`invalid duration "${text}": must be greater than zero`)
-  return seconds
+  return Math.ceil(parseDurationMs(text) / 1000)
 }

@@ -1,8 +1,8 @@
-/** Relay settings: defaults, environment variables and command-line flags, in rising priority. */
+/** Relay settings: their defaults and their rows in the settings table (see settings.ts). */
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
-import { parseDurationSeconds } from '../auth/duration.js'
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../auth/claims.js'
+import { resolveSettings, settingRows, type Setting } from './settings.js'
 
 export interface RelayConfig {
   host: string
@@ -79,78 +79,44 @@ export const DEFAULTS: RelayConfig = {
   nodeId: `${hostname()}-${process.pid}`,
 }
 
-type Kind = 'string' | 'int' | 'duration-ms'
-
-/** Every setting, its environment variable and flag. The README's configuration table mirrors this. */
-export const SETTINGS: ReadonlyArray<{ key: keyof RelayConfig; env: string; flag: string; kind: Kind }> = [
-  { key: 'host', env: 'LECTERN_HOST', flag: 'host', kind: 'string' },
-  { key: 'port', env: 'LECTERN_PORT', flag: 'port', kind: 'int' },
-  { key: 'dataDir', env: 'LECTERN_DATA_DIR', flag: 'data-dir', kind: 'string' },
-  { key: 'issuer', env: 'LECTERN_ISSUER', flag: 'issuer', kind: 'string' },
-  { key: 'audience', env: 'LECTERN_AUDIENCE', flag: 'audience', kind: 'string' },
-  { key: 'maxFrameBytes', env: 'LECTERN_MAX_FRAME_BYTES', flag: 'max-frame-bytes', kind: 'int' },
-  { key: 'rateFramesPerSecond', env: 'LECTERN_RATE_FRAMES_PER_SECOND', flag: 'rate-frames-per-second', kind: 'int' },
-  { key: 'rateFramesBurst', env: 'LECTERN_RATE_FRAMES_BURST', flag: 'rate-frames-burst', kind: 'int' },
-  { key: 'rateBytesPerSecond', env: 'LECTERN_RATE_BYTES_PER_SECOND', flag: 'rate-bytes-per-second', kind: 'int' },
-  { key: 'rateBytesBurst', env: 'LECTERN_RATE_BYTES_BURST', flag: 'rate-bytes-burst', kind: 'int' },
-  { key: 'sendHighWaterBytes', env: 'LECTERN_SEND_HIGH_WATER_BYTES', flag: 'send-high-water-bytes', kind: 'int' },
-  {
-    key: 'maxAwarenessClientsPerSession',
-    env: 'LECTERN_MAX_AWARENESS_CLIENTS',
-    flag: 'max-awareness-clients',
-    kind: 'int',
-  },
-  { key: 'maxAwarenessFrameBytes', env: 'LECTERN_MAX_AWARENESS_BYTES', flag: 'max-awareness-bytes', kind: 'int' },
-  {
-    key: 'awarenessBytesPerSecond',
-    env: 'LECTERN_AWARENESS_BYTES_PER_SECOND',
-    flag: 'awareness-bytes-per-second',
-    kind: 'int',
-  },
-  { key: 'awarenessBytesBurst', env: 'LECTERN_AWARENESS_BYTES_BURST', flag: 'awareness-bytes-burst', kind: 'int' },
-  { key: 'maxUpdateStructs', env: 'LECTERN_MAX_UPDATE_STRUCTS', flag: 'max-update-structs', kind: 'int' },
-  { key: 'workPerSecond', env: 'LECTERN_WORK_PER_SECOND', flag: 'work-per-second', kind: 'int' },
-  { key: 'workBurst', env: 'LECTERN_WORK_BURST', flag: 'work-burst', kind: 'int' },
-  { key: 'flushIntervalMs', env: 'LECTERN_FLUSH_INTERVAL', flag: 'flush-interval', kind: 'duration-ms' },
-  { key: 'roomIdleUnloadMs', env: 'LECTERN_ROOM_IDLE_UNLOAD', flag: 'room-idle-unload', kind: 'duration-ms' },
-  { key: 'compactAfterBytes', env: 'LECTERN_COMPACT_AFTER_BYTES', flag: 'compact-after-bytes', kind: 'int' },
-  { key: 'pingIntervalMs', env: 'LECTERN_PING_INTERVAL', flag: 'ping-interval', kind: 'duration-ms' },
-  { key: 'keepaliveIntervalMs', env: 'LECTERN_KEEPALIVE_INTERVAL', flag: 'keepalive-interval', kind: 'duration-ms' },
-  { key: 'logLevel', env: 'LECTERN_LOG_LEVEL', flag: 'log-level', kind: 'string' },
-  { key: 'redisUrl', env: 'LECTERN_REDIS_URL', flag: 'redis', kind: 'string' },
-  { key: 'nodeId', env: 'LECTERN_NODE_ID', flag: 'node-id', kind: 'string' },
+/** Every relay setting: `lectern serve --help` and the README's configuration table show these rows. */
+export const RELAY_SETTINGS: ReadonlyArray<Setting<keyof RelayConfigSettings>> = [
+  { key: 'host', flag: 'host', env: 'LECTERN_HOST', kind: 'text', placeholder: 'HOST', description: 'address to listen on' },
+  { key: 'port', flag: 'port', env: 'LECTERN_PORT', kind: 'integer', placeholder: 'PORT', description: 'port to listen on (0: any free port)' },
+  { key: 'dataDir', flag: 'data-dir', env: 'LECTERN_DATA_DIR', kind: 'text', placeholder: 'DIR', description: 'where keys, rooms, grants and the audit log live' },
+  { key: 'issuer', flag: 'issuer', env: 'LECTERN_ISSUER', kind: 'text', placeholder: 'ISS', description: 'the iss claim of room tokens' },
+  { key: 'audience', flag: 'audience', env: 'LECTERN_AUDIENCE', kind: 'text', placeholder: 'AUD', description: 'the aud claim of room tokens' },
+  { key: 'maxFrameBytes', flag: 'max-frame-bytes', env: 'LECTERN_MAX_FRAME_BYTES', kind: 'integer', placeholder: 'BYTES', description: 'largest inbound frame (close 1009 above)' },
+  { key: 'rateFramesPerSecond', flag: 'rate-frames-per-second', env: 'LECTERN_RATE_FRAMES_PER_SECOND', kind: 'integer', placeholder: 'N', description: 'inbound frames per second a session may sustain' },
+  { key: 'rateFramesBurst', flag: 'rate-frames-burst', env: 'LECTERN_RATE_FRAMES_BURST', kind: 'integer', placeholder: 'N', description: 'inbound frames a session may send in a burst' },
+  { key: 'rateBytesPerSecond', flag: 'rate-bytes-per-second', env: 'LECTERN_RATE_BYTES_PER_SECOND', kind: 'integer', placeholder: 'BYTES', description: 'inbound bytes per second a session may sustain' },
+  { key: 'rateBytesBurst', flag: 'rate-bytes-burst', env: 'LECTERN_RATE_BYTES_BURST', kind: 'integer', placeholder: 'BYTES', description: 'inbound bytes a session may send in a burst' },
+  { key: 'sendHighWaterBytes', flag: 'send-high-water-bytes', env: 'LECTERN_SEND_HIGH_WATER_BYTES', kind: 'integer', placeholder: 'BYTES', description: 'unsent bytes after which a receiver is closed with 4508' },
+  { key: 'maxAwarenessClientsPerSession', flag: 'max-awareness-clients', env: 'LECTERN_MAX_AWARENESS_CLIENTS', kind: 'integer', placeholder: 'N', description: 'awareness client ids one session may own' },
+  { key: 'maxAwarenessFrameBytes', flag: 'max-awareness-bytes', env: 'LECTERN_MAX_AWARENESS_BYTES', kind: 'integer', placeholder: 'BYTES', description: 'largest awareness frame a session may send' },
+  { key: 'awarenessBytesPerSecond', flag: 'awareness-bytes-per-second', env: 'LECTERN_AWARENESS_BYTES_PER_SECOND', kind: 'integer', placeholder: 'BYTES', description: 'awareness bytes per second a session may have the room forward' },
+  { key: 'awarenessBytesBurst', flag: 'awareness-bytes-burst', env: 'LECTERN_AWARENESS_BYTES_BURST', kind: 'integer', placeholder: 'BYTES', description: 'awareness bytes a session may have forwarded in a burst' },
+  { key: 'maxUpdateStructs', flag: 'max-update-structs', env: 'LECTERN_MAX_UPDATE_STRUCTS', kind: 'integer', placeholder: 'N', description: 'structs plus delete ranges one update may carry' },
+  { key: 'workPerSecond', flag: 'work-per-second', env: 'LECTERN_WORK_PER_SECOND', kind: 'integer', placeholder: 'N', description: 'document work (structs applied or walked) per session per second' },
+  { key: 'workBurst', flag: 'work-burst', env: 'LECTERN_WORK_BURST', kind: 'integer', placeholder: 'N', description: 'document work a session may do in a burst' },
+  { key: 'flushIntervalMs', flag: 'flush-interval', env: 'LECTERN_FLUSH_INTERVAL', kind: 'milliseconds', placeholder: 'DURATION', description: 'how often room updates are written and fsynced' },
+  { key: 'roomIdleUnloadMs', flag: 'room-idle-unload', env: 'LECTERN_ROOM_IDLE_UNLOAD', kind: 'milliseconds', placeholder: 'DURATION', description: 'a room with no sessions is saved and unloaded after this' },
+  { key: 'compactAfterBytes', flag: 'compact-after-bytes', env: 'LECTERN_COMPACT_AFTER_BYTES', kind: 'integer', placeholder: 'BYTES', description: 'room log size that triggers a snapshot' },
+  { key: 'pingIntervalMs', flag: 'ping-interval', env: 'LECTERN_PING_INTERVAL', kind: 'milliseconds', placeholder: 'DURATION', description: 'WebSocket ping interval; a peer silent for two is dropped' },
+  { key: 'keepaliveIntervalMs', flag: 'keepalive-interval', env: 'LECTERN_KEEPALIVE_INTERVAL', kind: 'milliseconds', placeholder: 'DURATION', description: 'a session sent nothing this long gets an empty awareness frame' },
+  { key: 'logLevel', flag: 'log-level', env: 'LECTERN_LOG_LEVEL', kind: 'text', placeholder: 'LEVEL', description: 'fatal, error, warn, info, debug, trace or silent' },
+  { key: 'redisUrl', flag: 'redis', env: 'LECTERN_REDIS_URL', kind: 'text', placeholder: 'URL', description: 'cluster mode: the Redis every node shares (redis://HOST:PORT[/DB])', defaultText: '(none: one node, embedded)' },
+  { key: 'nodeId', flag: 'node-id', env: 'LECTERN_NODE_ID', kind: 'text', placeholder: 'NAME', description: "this node's name in the cluster", defaultText: 'HOST-PID' },
 ]
 
-function parseValue(kind: Kind, raw: string, source: string): string | number {
-  if (kind === 'string') return raw
-  if (kind === 'int') {
-    const value = Number(raw)
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${source}: expected a non-negative integer, got "${raw}"`)
-    return value
-  }
-  // Durations accept "250ms" as well as the token TTL forms (30s, 10m, 1h).
-  const millis = /^(\d+)ms$/.exec(raw.trim())
-  if (millis) return Number(millis[1])
-  try {
-    return parseDurationSeconds(raw) * 1000
-  } catch (error) {
-    throw new Error(`${source}: ${(error as Error).message}`)
-  }
+/** The settings a flag or environment variable can set (the clock tolerance is fixed). */
+type RelayConfigSettings = Omit<RelayConfig, 'clockToleranceSeconds'>
+
+/** flag > environment > default; the data directory comes back as an absolute path. */
+export function resolveConfig(flags: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): RelayConfig {
+  const config = resolveSettings(RELAY_SETTINGS, DEFAULTS, flags, env)
+  return { ...config, dataDir: resolve(config.dataDir) }
 }
 
-export function resolveConfig(
-  flags: Record<string, string | undefined>,
-  env: NodeJS.ProcessEnv = process.env,
-  base: RelayConfig = DEFAULTS,
-): RelayConfig {
-  const config: Record<string, unknown> = { ...base }
-  for (const setting of SETTINGS) {
-    const fromEnv = env[setting.env]
-    if (fromEnv !== undefined && fromEnv !== '') config[setting.key] = parseValue(setting.kind, fromEnv, setting.env)
-    const fromFlag = flags[setting.flag]
-    if (fromFlag !== undefined) config[setting.key] = parseValue(setting.kind, fromFlag, `--${setting.flag}`)
-  }
-  const resolved = config as unknown as RelayConfig
-  resolved.dataDir = resolve(resolved.dataDir)
-  return resolved
-}
+/** The relay's rows of `serve --help` and of the README's configuration table. */
+export const RELAY_FLAG_ROWS = settingRows(RELAY_SETTINGS, DEFAULTS)

@@ -3,6 +3,8 @@
  * directory (or `--server` names one), they go through its API, so changes reach live sessions
  * at once; otherwise they open the data directory themselves.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Grant, GrantScope } from '../../auth/grants.js'
 import { KeyRing } from '../../auth/keys.js'
@@ -12,14 +14,17 @@ import { ADMIN_KEY_FILE, readAdminKeyFile } from '../../auth/service/admin-crede
 import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
 import { openTokenService } from '../../auth/service/open-token-service.js'
 import type { Principal } from '../../auth/service/principal.js'
-import { resolveTokenServiceSettings } from '../../auth/service/settings.js'
 import type { NewLinkRequest } from '../../auth/service/token-service.js'
 import { API_PREFIX } from '../http/api.js'
 import { runningServer } from '../http/api-discovery.js'
-import type { RelayConfig } from '../config.js'
+import { resolveConfig, type RelayConfig } from '../config.js'
 import { createLogger } from '../logger.js'
 import { openRedisAccess } from '../access/redis-access.js'
 import { RedisConnection } from '../redis-connection.js'
+import { resolveTokenServiceSettings } from '../token-service-config.js'
+import type { FlagValues } from './command.js'
+import { locateDataDir } from './data-dir.js'
+import { OperationFailed } from './failure.js'
 
 export interface AccessOperations {
   /** Where the operations run, for the operator: the server's URL or the data directory. */
@@ -34,29 +39,28 @@ export interface AccessOperations {
   close(): Promise<void>
 }
 
-/** A refusal from the token service, or a server that cannot be reached (exit code 3). */
-export class OperationFailed extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 3,
-  ) {
-    super(message)
-  }
-}
-
 /** The audit log's name for changes made by the CLI on the data directory. */
 const OPERATOR_ACTOR = 'operator (cli)'
 
-export async function chooseBackend(config: RelayConfig, server: string | undefined, adminKeyFile: string | undefined): Promise<AccessOperations> {
-  const url = server ?? (config.redisUrl ? undefined : (await runningServer(config.dataDir))?.url)
-  if (url === undefined) return openLocal(config)
-  return new RemoteAccess(url, await adminKey(config.dataDir, adminKeyFile))
+export async function chooseBackend(values: FlagValues): Promise<AccessOperations> {
+  const server = values.server
+  if (typeof server === 'string') return new RemoteAccess(server, await adminKey(values, undefined))
+  const config = resolveConfig(values)
+  if (config.redisUrl) {
+    const { dataDir, scratch } = await clusterDataDir(values)
+    return openLocal({ ...config, dataDir }, scratch)
+  }
+  const located = await locateDataDir(values)
+  const url = (await runningServer(located.dataDir))?.url ?? located.server?.url
+  if (url === undefined) return openLocal({ ...config, dataDir: located.dataDir }, false)
+  return new RemoteAccess(url, await adminKey(values, located.dataDir))
 }
 
-async function adminKey(dataDir: string, keyFile: string | undefined): Promise<string> {
+async function adminKey(values: FlagValues, dataDir: string | undefined): Promise<string> {
   const fromEnvironment = process.env.LECTERN_ADMIN_TOKEN
   if (fromEnvironment) return fromEnvironment
-  const path = keyFile ?? join(dataDir, ADMIN_KEY_FILE)
+  const keyFile = values['admin-key-file']
+  const path = typeof keyFile === 'string' ? keyFile : join(dataDir ?? (await locateDataDir(values)).dataDir, ADMIN_KEY_FILE)
   const key = await readAdminKeyFile(path)
   if (key === undefined) throw new OperationFailed(`no admin key: set LECTERN_ADMIN_TOKEN or pass --admin-key-file (looked in ${path})`, 1)
   return key
@@ -66,11 +70,11 @@ async function adminKey(dataDir: string, keyFile: string | undefined): Promise<s
  * The operations on the data directory, or with `--redis` on the cluster's Redis: then every node
  * hears of each change (access events) and applies it to its own sessions.
  */
-async function openLocal(config: RelayConfig): Promise<AccessOperations> {
+async function openLocal(config: RelayConfig, scratch: boolean): Promise<AccessOperations> {
   const log = createLogger('warn')
   const redis = config.redisUrl ? new RedisConnection(config.redisUrl, `lectern-cli-${config.nodeId}`, log) : null
   await redis?.connect().catch((error: unknown) => {
-    throw new OperationFailed(`cannot reach Redis at ${redisHost(config.redisUrl)}: ${(error as Error).message}`, 3)
+    throw new OperationFailed(`cannot reach Redis at ${redisHost(config.redisUrl)}: ${(error as Error).message}`, 3, { cause: error })
   })
   const cluster = redis ? await openRedisAccess(redis, config.nodeId, log) : null
   const { ring } = await KeyRing.open(cluster?.keyStore ?? new FileKeyStore(config.dataDir))
@@ -98,7 +102,22 @@ async function openLocal(config: RelayConfig): Promise<AccessOperations> {
     close: async () => {
       await opened.close()
       await redis?.close()
+      if (scratch) await rm(config.dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * With `--redis` the access data lives in Redis; the token service still keeps an audit copy in a
+ * data directory: the one given or found, else a scratch folder removed afterwards (the CLI never
+ * makes a `./lectern-data` of its own).
+ */
+async function clusterDataDir(values: FlagValues): Promise<{ dataDir: string; scratch: boolean }> {
+  try {
+    return { dataDir: (await locateDataDir(values)).dataDir, scratch: false }
+  } catch (error) {
+    if (!(error instanceof OperationFailed)) throw error
+    return { dataDir: await mkdtemp(join(tmpdir(), 'lectern-cli-')), scratch: true }
   }
 }
 
@@ -157,19 +176,20 @@ class RemoteAccess implements AccessOperations {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       })
     } catch (error) {
-      const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
-      throw new OperationFailed(`cannot reach the server at ${this.target}: ${cause}`, 3)
+      const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
+      throw new OperationFailed(`cannot reach the server at ${this.target}: ${reason}`, 3, { cause: error })
     }
     const text = await response.text()
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
-    } catch {
-      throw new OperationFailed(`the server at ${this.target} answered ${response.status} with a body that is not JSON`, 1)
+    } catch (error) {
+      throw new OperationFailed(`the server at ${this.target} answered ${response.status} with a body that is not JSON`, 1, { cause: error })
     }
     if (!response.ok) {
       const { error, message } = parsed as { error?: string; message?: string }
-      throw new OperationFailed(`${message ?? 'request failed'} (${response.status} ${error ?? 'error'})`, 1)
+      const code = error ?? 'error'
+      throw new OperationFailed(`${message ?? 'request failed'} (${response.status} ${code})`, 1, { code, status: response.status })
     }
     return parsed as T
   }

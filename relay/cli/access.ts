@@ -3,26 +3,15 @@
  * by default and JSON with `--json`. Exit codes: 0 done, 1 refused or failed, 2 usage, 3 the
  * server could not be reached.
  */
-import { parseArgs } from 'node:util'
 import { parseDurationSeconds } from '../../auth/duration.js'
 import { isGrantScope, type GrantScope } from '../../auth/grants.js'
-import { ServiceError } from '../../auth/service/errors.js'
 import type { NewLinkRequest } from '../../auth/service/token-service.js'
-import { chooseBackend, OperationFailed, type AccessOperations } from './access-backend.js'
+import type { FlagRow } from '../settings.js'
+import { chooseBackend, type AccessOperations } from './access-backend.js'
+import { JSON_FLAG, type Command, type FlagValues } from './command.js'
+import { DATA_DIR_FLAG, REDIS_FLAG } from './data-dir.js'
 import { formatTable, plural, shortTime } from './output.js'
 import { UsageError } from './usage.js'
-import { resolveConfig } from '../config.js'
-
-export const ACCESS_USAGE = `  lectern share create ROOM [--scope read|write|admin] [--expires 24h] [--max-uses N] [--label TEXT]
-  lectern share list ROOM
-  lectern share revoke ROOM LINK_ID [--keep-sessions]
-  lectern grants list ROOM
-  lectern grants set ROOM SUBJECT read|write|admin
-  lectern grants revoke ROOM SUBJECT
-  lectern keys rotate [--grace DURATION]
-    each also takes [--data-dir D] [--server URL] [--admin-key-file F] [--redis URL] [--json]`
-
-type Values = Record<string, string | boolean | undefined>
 
 interface Outcome {
   /** What `--json` prints. */
@@ -33,145 +22,153 @@ interface Outcome {
 
 interface AccessCommand {
   positionals: readonly string[]
-  options: Record<string, { type: 'string' | 'boolean' }>
-  run(ops: AccessOperations, values: Values, positionals: readonly string[]): Promise<Outcome>
+  summary: string
+  flags: readonly FlagRow[]
+  /** Checks the arguments (a usage error comes before any data directory or server is looked for), then says what to do. */
+  plan(values: FlagValues, positionals: readonly string[]): (ops: AccessOperations) => Promise<Outcome>
 }
 
-const COMMON_OPTIONS = {
-  'data-dir': { type: 'string' },
-  server: { type: 'string' },
-  'admin-key-file': { type: 'string' },
-  redis: { type: 'string' },
-  json: { type: 'boolean' },
-} as const
+const COMMON_FLAGS: readonly FlagRow[] = [
+  DATA_DIR_FLAG,
+  { flag: 'server', placeholder: 'URL', description: "a running server's http://HOST:PORT; default: the one running on the data directory" },
+  { flag: 'admin-key-file', placeholder: 'FILE', default: 'DATA_DIR/admin.key', description: 'the server admin key, unless LECTERN_ADMIN_TOKEN is set' },
+  REDIS_FLAG,
+  JSON_FLAG,
+]
 
 const COMMANDS: Record<string, AccessCommand> = {
   'share create': {
     positionals: ['ROOM'],
-    options: { scope: { type: 'string' }, expires: { type: 'string' }, 'max-uses': { type: 'string' }, label: { type: 'string' } },
-    async run(ops, values, [room]) {
+    summary: 'Creates a share link on ROOM and prints its code, once.',
+    flags: [
+      { flag: 'scope', placeholder: 'read|write|admin', default: 'read', description: 'what the link grants' },
+      { flag: 'expires', placeholder: 'DURATION', default: "the server's --link-ttl", description: 'how long the link can be redeemed' },
+      { flag: 'max-uses', placeholder: 'N', default: 'no limit', description: 'how many redeems the link allows' },
+      { flag: 'label', placeholder: 'TEXT', description: 'a note for the link listing' },
+    ],
+    plan(values, [room]) {
       const request = newLinkRequest(values)
-      const { link, code } = await ops.createLink(room!, request)
-      const uses = link.maxUses === null ? 'any number of uses' : `at most ${plural(link.maxUses, 'use')}`
-      return {
-        result: { link, code },
-        text:
-          `Created share link ${link.id} on room ${link.room}: ${link.scope}, expires ${shortTime(link.expiresAt)}, ${uses}.\n` +
-          `Code (shown only now): ${code}\n`,
+      return async (ops) => {
+        const { link, code } = await ops.createLink(room!, request)
+        const uses = link.maxUses === null ? 'any number of uses' : `at most ${plural(link.maxUses, 'use')}`
+        return {
+          result: { link, code },
+          text:
+            `Created share link ${link.id} on room ${link.room}: ${link.scope}, expires ${shortTime(link.expiresAt)}, ${uses}.\n` +
+            `Code (shown only now): ${code}\n`,
+        }
       }
     },
   },
   'share list': {
     positionals: ['ROOM'],
-    options: {},
-    async run(ops, _values, [room]) {
-      const links = await ops.listLinks(room!)
-      const rows = links.map((link) => [
-        link.id,
-        link.scope,
-        link.status,
-        link.maxUses === null ? `${link.uses}` : `${link.uses}/${link.maxUses}`,
-        shortTime(link.expiresAt),
-        link.label ?? '',
-      ])
-      return { result: { links }, text: formatTable(['LINK', 'SCOPE', 'STATUS', 'USES', 'EXPIRES', 'LABEL'], rows) }
+    summary: "Lists ROOM's share links with their status and uses.",
+    flags: [],
+    plan(_values, [room]) {
+      return async (ops) => {
+        const links = await ops.listLinks(room!)
+        const rows = links.map((link) => [
+          link.id,
+          link.scope,
+          link.status,
+          link.maxUses === null ? `${link.uses}` : `${link.uses}/${link.maxUses}`,
+          shortTime(link.expiresAt),
+          link.label ?? '',
+        ])
+        return { result: { links }, text: formatTable(['LINK', 'SCOPE', 'STATUS', 'USES', 'EXPIRES', 'LABEL'], rows) }
+      }
     },
   },
   'share revoke': {
     positionals: ['ROOM', 'LINK_ID'],
-    options: { 'keep-sessions': { type: 'boolean' } },
-    async run(ops, values, [room, linkId]) {
+    summary: 'Revokes a share link, and by default the grants it gave, ending their sessions.',
+    flags: [{ flag: 'keep-sessions', description: 'keep the grants the link gave, and their sessions' }],
+    plan(values, [room, linkId]) {
       const endSessions = values['keep-sessions'] !== true
-      const result = await ops.revokeLink(room!, linkId!, endSessions)
-      const consequence = endSessions
-        ? `${plural(result.grantsRevoked, 'grant')} taken back, ${plural(result.sessionsEnded, 'session')} ended`
-        : 'the grants it gave stay'
-      return { result, text: `Revoked share link ${linkId} on room ${room}: ${consequence}.\n` }
+      return async (ops) => {
+        const result = await ops.revokeLink(room!, linkId!, endSessions)
+        const consequence = endSessions
+          ? `${plural(result.grantsRevoked, 'grant')} taken back, ${plural(result.sessionsEnded, 'session')} ended`
+          : 'the grants it gave stay'
+        return { result, text: `Revoked share link ${linkId} on room ${room}: ${consequence}.\n` }
+      }
     },
   },
   'grants list': {
     positionals: ['ROOM'],
-    options: {},
-    async run(ops, _values, [room]) {
-      const grants = await ops.listGrants(room!)
-      const rows = grants.map((grant) => [grant.subject, grant.scope, grant.id, grant.linkId ?? '-', grant.displayName ?? '', shortTime(grant.updatedAt)])
-      return { result: { grants }, text: formatTable(['SUBJECT', 'SCOPE', 'GRANT', 'VIA LINK', 'NAME', 'UPDATED'], rows) }
+    summary: "Lists ROOM's grants: subject, scope, the link it came through, display name.",
+    flags: [],
+    plan(_values, [room]) {
+      return async (ops) => {
+        const grants = await ops.listGrants(room!)
+        const rows = grants.map((grant) => [grant.subject, grant.scope, grant.id, grant.linkId ?? '-', grant.displayName ?? '', shortTime(grant.updatedAt)])
+        return { result: { grants }, text: formatTable(['SUBJECT', 'SCOPE', 'GRANT', 'VIA LINK', 'NAME', 'UPDATED'], rows) }
+      }
     },
   },
   'grants set': {
     positionals: ['ROOM', 'SUBJECT', 'SCOPE'],
-    options: {},
-    async run(ops, _values, [room, subject, scope]) {
-      const result = await ops.setGrant(room!, subject!, scopeArgument(scope!, 'SCOPE'))
-      const text = result.created
-        ? `Granted ${result.grant.scope} on room ${room} to ${subject} (grant ${result.grant.id}).\n`
-        : `${subject} has ${result.grant.scope} on room ${room}: ${plural(result.sessionsChanged, 'live session')} changed.\n`
-      return { result, text }
+    summary: 'Gives SUBJECT (user:NAME or group:NAME) read, write or admin on ROOM; live sessions follow at once.',
+    flags: [],
+    plan(_values, [room, subject, scope]) {
+      const grantScope = scopeArgument(scope!, 'SCOPE')
+      return async (ops) => {
+        const result = await ops.setGrant(room!, subject!, grantScope)
+        const text = result.created
+          ? `Granted ${result.grant.scope} on room ${room} to ${subject} (grant ${result.grant.id}).\n`
+          : `${subject} has ${result.grant.scope} on room ${room}: ${plural(result.sessionsChanged, 'live session')} changed.\n`
+        return { result, text }
+      }
     },
   },
   'grants revoke': {
     positionals: ['ROOM', 'SUBJECT'],
-    options: {},
-    async run(ops, _values, [room, subject]) {
-      const result = await ops.revokeGrant(room!, subject!)
-      return { result, text: `Revoked ${subject}'s grant on room ${room}: ${plural(result.sessionsEnded, 'session')} ended.\n` }
+    summary: "Revokes SUBJECT's grant on ROOM; its sessions end with 4403.",
+    flags: [],
+    plan(_values, [room, subject]) {
+      return async (ops) => {
+        const result = await ops.revokeGrant(room!, subject!)
+        return { result, text: `Revoked ${subject}'s grant on room ${room}: ${plural(result.sessionsEnded, 'session')} ended.\n` }
+      }
     },
   },
   'keys rotate': {
     positionals: [],
-    options: { grace: { type: 'string' } },
-    async run(ops, values) {
+    summary: 'Makes a new signing key; the previous ones keep verifying for the grace period.',
+    flags: [{ flag: 'grace', placeholder: 'DURATION', default: 'token TTL + clock tolerance', description: 'how long the previous keys keep verifying' }],
+    plan(values) {
       const grace = typeof values.grace === 'string' ? durationArgument(values.grace, '--grace') : undefined
-      const result = await ops.rotateKeys(grace)
-      return {
-        result,
-        text: `New signing key ${result.keyId}; the previous keys keep verifying for ${result.graceSeconds} s, then are retired.\n`,
+      return async (ops) => {
+        const result = await ops.rotateKeys(grace)
+        return {
+          result,
+          text: `New signing key ${result.keyId}; the previous keys keep verifying for ${result.graceSeconds} s, then are retired.\n`,
+        }
       }
     },
   },
 }
 
-export function isAccessCommand(group: string | undefined): group is 'share' | 'grants' | 'keys' {
-  return group === 'share' || group === 'grants' || group === 'keys'
-}
-
-export async function runAccessCommand(group: string, args: readonly string[]): Promise<number> {
-  const [verb, ...rest] = args
-  const name = `${group} ${verb ?? ''}`.trim()
-  const command = COMMANDS[name]
-  if (!command) throw new UsageError(`unknown command "lectern ${name}"`)
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { ...COMMON_OPTIONS, ...command.options },
-    allowPositionals: true,
-    strict: true,
-  })
-  if (positionals.length !== command.positionals.length) {
-    throw new UsageError(`lectern ${name} takes ${command.positionals.join(' ') || 'no arguments'}`)
-  }
-  const config = resolveConfig({ 'data-dir': stringValue(values['data-dir']), redis: stringValue(values.redis) })
-  let ops: AccessOperations | undefined
-  try {
-    ops = await chooseBackend(config, stringValue(values.server), stringValue(values['admin-key-file']))
-    const { result, text } = await command.run(ops, values, positionals)
-    process.stdout.write(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : text)
-    return 0
-  } catch (error) {
-    if (error instanceof ServiceError) {
-      process.stderr.write(`lectern: ${error.message} (${error.status} ${error.code})\n`)
-      return 1
+/** Every access command, with the flags they all share. */
+export const ACCESS_COMMANDS: readonly Command[] = Object.entries(COMMANDS).map(([name, command]) => ({
+  name,
+  positionals: command.positionals,
+  summary: command.summary,
+  flags: [...command.flags, ...COMMON_FLAGS],
+  async run({ values, positionals }) {
+    const act = command.plan(values, positionals)
+    const ops = await chooseBackend(values)
+    try {
+      const { result, text } = await act(ops)
+      process.stdout.write(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : text)
+      return 0
+    } finally {
+      await ops.close()
     }
-    if (error instanceof OperationFailed) {
-      process.stderr.write(`lectern: ${error.message}\n`)
-      return error.exitCode
-    }
-    throw error
-  } finally {
-    await ops?.close()
-  }
-}
+  },
+}))
 
-function newLinkRequest(values: Values): NewLinkRequest {
+function newLinkRequest(values: FlagValues): NewLinkRequest {
   const request: NewLinkRequest = { scope: scopeArgument(stringValue(values.scope) ?? 'read', '--scope') }
   const expires = stringValue(values.expires)
   if (expires !== undefined) request.expiresInSeconds = durationArgument(expires, '--expires')
@@ -195,10 +192,10 @@ function durationArgument(value: string, name: string): number {
   try {
     return parseDurationSeconds(value)
   } catch (error) {
-    throw new UsageError(`${name}: ${(error as Error).message}`)
+    throw new UsageError(`${name}: ${(error as Error).message}`, { cause: error })
   }
 }
 
-function stringValue(value: string | boolean | undefined): string | undefined {
+function stringValue(value: FlagValues[string]): string | undefined {
   return typeof value === 'string' ? value : undefined
 }

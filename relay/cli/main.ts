@@ -1,130 +1,115 @@
 #!/usr/bin/env node
 /**
- * The `lectern` command: `serve` runs the relay, `token mint` prints a signed room token; `share`,
- * `grants` and `keys` manage access (cli-access.ts); `api` runs the token service alone.
+ * The `lectern` command: `serve` runs the relay, `api` the token service alone, `token mint`
+ * prints a signed room token; `share`, `grants` and `keys` manage access; `audit tail` reads the audit. `--help` works on every
+ * command and group. Exit codes: 0 done, 1 refused or failed, 2 usage error, 3 server unreachable.
  */
-import { parseArgs } from 'node:util'
-import { KeyRing } from '../../auth/keys.js'
-import { FileKeyStore } from '../../auth/store/file-key-store.js'
-import { isRoomScope } from '../../auth/claims.js'
-import { parseDurationSeconds } from '../../auth/duration.js'
-import { mintRoomToken } from '../../auth/tokens.js'
-import { adminKeyNotice, serveApi } from './api.js'
-import { ACCESS_USAGE, isAccessCommand, runAccessCommand } from './access.js'
-import { AUDIT_USAGE, runAuditCommand } from './audit.js'
-import { resolveServerSettings, serverFlags } from './flags.js'
-import { stopOnSignals } from './lifecycle.js'
+import { ServiceError } from '../../auth/service/errors.js'
+import { SettingError } from '../settings.js'
+import { ACCESS_COMMANDS } from './access.js'
+import { AUDIT_TAIL } from './audit.js'
+import { commandHelp, parseCommandLine, synopsis, type Command } from './command.js'
+import { OperationFailed } from './failure.js'
+import { API, SERVE } from './serve.js'
+import { TOKEN_MINT } from './token.js'
 import { UsageError } from './usage.js'
-import { resolveConfig } from '../config.js'
-import { isValidRoomName } from '../../protocol/room-name.js'
-import { startRelay } from '../start.js'
-import { createLogger } from '../logger.js'
-import { RedisConnection } from '../redis-connection.js'
-import { RedisKeyStore } from '../../auth/store/redis/redis-key-store.js'
 
-const USAGE = `usage:
-  lectern serve [--host H] [--port P] [--data-dir D] [--log-level L] [...]
-  lectern token mint --room ROOM --scope read|write [--sub NAME] [--ttl 10m] [--data-dir D | --redis URL]
-  lectern api [same flags as serve]
-${ACCESS_USAGE}
-${AUDIT_USAGE}
+const COMMANDS: readonly Command[] = [SERVE, API, TOKEN_MINT, ...ACCESS_COMMANDS, AUDIT_TAIL]
 
-Every serve flag can also be set by environment variable (see the README).`
+const HELP_FLAGS = new Set(['--help', '-h'])
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  if (command === 'serve') return serve(rest)
-  if (command === 'token' && rest[0] === 'mint') return mintToken(rest.slice(1))
-  if (command === 'api') return serveApi(rest)
-  if (isAccessCommand(command)) return runAccessCommand(command, rest)
-  if (command === 'audit') return runAuditCommand(rest)
-  if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`)
+/** The commands whose name starts with `prefix` (all of them for ''). */
+function commandsUnder(prefix: string): Command[] {
+  return COMMANDS.filter((command) => prefix === '' || command.name === prefix || command.name.startsWith(`${prefix} `))
+}
+
+function overview(prefix: string): string {
+  const commands = commandsUnder(prefix)
+  const width = Math.max(...commands.map((command) => synopsis(command).length))
+  const lines = commands.map((command) => `  ${synopsis(command).padEnd(width)}  ${command.summary.split('. ')[0]!.replace(/\.$/, '')}`)
+  return `usage:\n${lines.join('\n')}\n\n"lectern COMMAND --help" lists a command's flags, their environment variables and defaults.\n`
+}
+
+/** The command named by the first one or two words, and the rest of the arguments. */
+function findCommand(argv: readonly string[]): { command: Command; args: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ')
+    const command = COMMANDS.find((candidate) => candidate.name === name)
+    if (command) return { command, args: argv.slice(words) }
+  }
+  return undefined
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [first = ''] = argv
+  if (first === '' || first === 'help' || HELP_FLAGS.has(first)) {
+    if (first === '') throw new UsageError('no command given')
+    process.stdout.write(overview(''))
     return 0
   }
-  throw new UsageError(command ? `unknown command "${[command, ...rest.slice(0, 1)].join(' ')}"` : 'no command given')
-}
-
-async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: serverFlags(), strict: true })
-  const { config, tokenService } = resolveServerSettings(values)
-  const running = await startRelay(config, { tokenService })
-  running.log.info(
-    { listening: `${running.url}/ROOM`, dataDir: config.dataDir, backend: config.redisUrl ? 'redis' : 'embedded', node: config.nodeId },
-    'lectern relay listening',
-  )
-  if (running.createdKey) {
-    process.stderr.write(
-      (config.redisUrl
-        ? `\nCreated the cluster's first signing key in Redis.\n` +
-          `Mint a token:  npx lectern token mint --room my-room --scope write --redis REDIS_URL\n`
-        : `\nCreated a signing key in ${config.dataDir}/keys.\n` +
-          `Mint a token:  npx lectern token mint --room my-room --scope write --data-dir ${config.dataDir}\n`) +
-        `Connect:       new WebsocketProvider('${running.url}', 'my-room', doc, { params: { token } })\n\n`,
-    )
+  const found = findCommand(argv)
+  if (!found) {
+    const group = commandsUnder(first)
+    if (group.length > 0) usageGroup = first
+    if (group.length > 0 && argv.length > 1 && HELP_FLAGS.has(argv[1]!)) {
+      process.stdout.write(overview(first))
+      return 0
+    }
+    if (group.length > 0 && argv.length === 1) throw new UsageError(`"lectern ${first}" needs a sub-command`)
+    throw new UsageError(`unknown command "lectern ${argv.slice(0, group.length > 0 ? 2 : 1).join(' ')}"`)
   }
-  if (running.createdAdminKeyFile) process.stderr.write(adminKeyNotice(running.createdAdminKeyFile))
-  return stopOnSignals(running.close, running.log, 'saving rooms')
-}
-
-async function mintToken(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      room: { type: 'string' },
-      scope: { type: 'string' },
-      sub: { type: 'string', default: 'cli' },
-      ttl: { type: 'string', default: '10m' },
-      'data-dir': { type: 'string' },
-      redis: { type: 'string' },
-      issuer: { type: 'string' },
-      audience: { type: 'string' },
-    },
-    strict: true,
-  })
-  if (!values.room) throw new UsageError('--room is required')
-  if (!isValidRoomName(values.room)) throw new UsageError('--room must be 1-256 characters of letters, digits and ._:-/')
-  if (!isRoomScope(values.scope)) throw new UsageError('--scope must be read or write')
-  const config = resolveConfig({
-    'data-dir': values['data-dir'],
-    redis: values.redis,
-    issuer: values.issuer,
-    audience: values.audience,
-  })
-  let ttlSeconds: number
-  try {
-    ttlSeconds = parseDurationSeconds(values.ttl)
-  } catch (error) {
-    throw new UsageError(`--ttl: ${(error as Error).message}`)
-  }
-  // In a cluster the signing keys are in Redis: a token signed there verifies on every node.
-  const redis = config.redisUrl ? new RedisConnection(config.redisUrl, `lectern-cli-${config.nodeId}`, createLogger('warn')) : null
-  await redis?.connect()
-  try {
-    const { ring } = await KeyRing.open(redis ? new RedisKeyStore(redis) : new FileKeyStore(config.dataDir))
-    const token = await mintRoomToken(
-      ring,
-      { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds },
-      { room: values.room, scope: values.scope, sub: values.sub, ttlSeconds },
-    )
-    process.stdout.write(`${token}\n`)
+  if (found.args.some((arg) => HELP_FLAGS.has(arg))) {
+    process.stdout.write(commandHelp(found.command))
     return 0
-  } finally {
-    await redis?.close()
   }
+  current = found.command
+  return found.command.run(parseCommandLine(found.command, found.args))
 }
 
-main(process.argv.slice(2)).then(
+/** The command being run, or the group named, for the usage text of a usage error. */
+let current: Command | undefined
+let usageGroup = ''
+
+interface Failure {
+  exitCode: number
+  error: string
+  message: string
+  status?: number
+}
+
+function describeFailure(error: unknown): Failure {
+  if (error instanceof UsageError || error instanceof SettingError) return { exitCode: 2, error: 'usage', message: error.message }
+  if (error instanceof ServiceError) {
+    return { exitCode: 1, error: error.code, status: error.status, message: `${error.message} (${error.status} ${error.code})` }
+  }
+  if (error instanceof OperationFailed) {
+    return { exitCode: error.exitCode, error: error.code, message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) }
+  }
+  return { exitCode: 1, error: 'failed', message: (error as Error).message }
+}
+
+function report(error: unknown, argv: readonly string[]): number {
+  const failure = describeFailure(error)
+  if (argv.includes('--json')) {
+    const { exitCode: _exitCode, ...body } = failure
+    process.stderr.write(`${JSON.stringify(body)}\n`)
+    return failure.exitCode
+  }
+  process.stderr.write(`lectern: ${failure.message}\n`)
+  if (failure.exitCode === 2) {
+    process.stderr.write(current ? `usage: ${synopsis(current)}\n(lectern ${current.name} --help for its flags)\n` : overview(usageGroup))
+  } else if (failure.error === 'failed' && !(error instanceof OperationFailed) && process.env.LECTERN_DEBUG) {
+    process.stderr.write(`${(error as Error).stack ?? ''}\n`)
+  }
+  return failure.exitCode
+}
+
+const argv = process.argv.slice(2)
+main(argv).then(
   (code) => {
     process.exitCode = code
   },
-  (error: Error) => {
-    process.stderr.write(`lectern: ${error.message}\n`)
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${USAGE}\n`)
-      process.exitCode = 2
-    } else {
-      process.exitCode = 1
-    }
+  (error: unknown) => {
+    process.exitCode = report(error, argv)
   },
 )

@@ -1,2 +1,7 @@
-/** A command line the CLI cannot run: reported with the usage text and exit code 2. */
-export class UsageError extends Error {}
+/** A command line the CLI cannot run: reported with the command's usage and exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'UsageError'
+  }
+}

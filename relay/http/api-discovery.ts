@@ -50,7 +50,7 @@ async function readServerRecord(dataDir: string): Promise<ServerRecord | undefin
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

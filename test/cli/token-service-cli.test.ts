@@ -12,7 +12,7 @@ import type { LinkView } from '../../auth/share-links.js'
 import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { connectClient, makeDataDir, rawClient, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
-import { CLI, runCli, serveProcess, type ServeProcess } from '../support/process.js'
+import { childEnv, CLI, runCli, serveProcess, type ServeProcess } from '../support/process.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
 
 let dataDir: string
@@ -133,7 +133,7 @@ describe('lectern grants, on a data directory with no server', () => {
 
 describe('lectern api', () => {
   it('runs the token service on its own, and the CLI finds it', async () => {
-    const child = spawn(process.execPath, [CLI, 'api', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, 'api', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() })
     try {
       let output = ''
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))

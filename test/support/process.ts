@@ -2,9 +2,23 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { once } from 'node:events'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { backendSettings } from './relay-fixture.js'
 
 export const CLI = fileURLToPath(new URL('../../dist/relay/cli/main.js', import.meta.url))
+
+/**
+ * The servers these processes start register in a folder of their own, so a test's CLI never finds
+ * another test file's server (or the developer's) through the well-known place.
+ */
+export const RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'lectern-runtime-'))
+
+/** The environment for a child process: this one's, with the test runtime folder. */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, LECTERN_RUNTIME_DIR: RUNTIME_DIR }
+}
 
 export interface ServeProcess {
   child: ChildProcess
@@ -21,6 +35,7 @@ export async function serveProcess(dataDir: string, extraArgs: string[] = []): P
   const backendArgs = redisUrl ? ['--redis', redisUrl] : []
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...backendArgs, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv(),
   })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -57,8 +72,12 @@ export async function serveProcess(dataDir: string, extraArgs: string[] = []): P
 }
 
 /** Runs a CLI command to completion. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env), ...options })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

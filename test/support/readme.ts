@@ -1,0 +1,55 @@
+/** Reading the README as the tests check it: its sections, tables and code blocks. */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export const README_PATH = fileURLToPath(new URL('../../README.md', import.meta.url))
+
+export function readme(): string {
+  return readFileSync(README_PATH, 'utf8')
+}
+
+/** The text of the section under `heading` (any level), up to the next heading of the same or a higher level. */
+export function section(text: string, heading: string): string {
+  const lines = text.split('\n')
+  const start = lines.findIndex((line) => /^#+ /.test(line) && line.replace(/^#+ /, '') === heading)
+  if (start < 0) throw new Error(`the README has no section "${heading}"`)
+  const level = lines[start]!.indexOf(' ')
+  const rest = lines.slice(start + 1)
+  const end = rest.findIndex((line) => /^#+ /.test(line) && line.indexOf(' ') <= level)
+  return (end < 0 ? rest : rest.slice(0, end)).join('\n')
+}
+
+/** The rows of the first table in `text`, as cells without the header and separator rows. */
+export function tableRows(text: string): string[][] {
+  const lines = text.split('\n')
+  const first = lines.findIndex((line) => line.startsWith('|'))
+  if (first < 0) throw new Error('no table')
+  const table: string[] = []
+  for (const line of lines.slice(first)) {
+    if (!line.startsWith('|')) break
+    table.push(line)
+  }
+  return table.slice(2).map((line) => line.slice(1, -1).split(' | ').map((cell) => cell.trim()))
+}
+
+export interface CodeBlock {
+  /** The info string after the fence: `sh`, `js`, `sh runnable`, … */
+  info: string
+  code: string
+  /** 1-based line of the opening fence, for messages. */
+  line: number
+}
+
+export function codeBlocks(text: string): CodeBlock[] {
+  const blocks: CodeBlock[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(.*)$/.exec(lines[i]!)
+    if (!open) continue
+    const end = lines.findIndex((line, index) => index > i && line === '```')
+    if (end < 0) throw new Error(`README line ${i + 1}: a code block is never closed`)
+    blocks.push({ info: open[1]!.trim(), code: lines.slice(i + 1, end).join('\n'), line: i + 1 })
+    i = end
+  }
+  return blocks
+}
