@@ -6,10 +6,8 @@
  */
 import { resolveConfig, RELAY_FLAG_ROWS } from '../config.js'
 import { runningServer } from '../http/api-discovery.js'
-import { startApiServer } from '../http/api-server.js'
 import { createLogger } from '../logger.js'
 import type { FlagRow } from '../settings.js'
-import { startRelay } from '../start.js'
 import { resolveTokenServiceSettings, TOKEN_SERVICE_FLAG_ROWS } from '../token-service-config.js'
 import type { Command, FlagValues } from './command.js'
 import { stopOnSignals } from './lifecycle.js'
@@ -29,6 +27,8 @@ export const SERVE: Command = {
   flags: SERVER_FLAGS,
   async run({ values }) {
     const { config, tokenService } = resolveServerSettings(values)
+    // Loaded here, not at the top: the other commands start faster without the relay's modules.
+    const { startRelay } = await import('../start.js')
     const running = await startRelay(config, { tokenService })
     const unregister = await registerServer(running.url.replace(/^ws/, 'http'), config.dataDir)
     running.log.info(
@@ -63,6 +63,7 @@ export const API: Command = {
     const other = await runningServer(config.dataDir)
     if (other) throw new Error(`a server (pid ${other.pid}, ${other.url}) is already running on ${config.dataDir}`)
     const log = createLogger(config.logLevel)
+    const { startApiServer } = await import('../http/api-server.js')
     const running = await startApiServer(config, tokenService, log)
     const unregister = await registerServer(running.url, config.dataDir)
     log.info({ api: `${running.url}/api/v1`, dataDir: config.dataDir }, 'lectern token service listening')
