@@ -67,6 +67,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const metrics = createMetricsRegistry(counters, {
     sessions: () => relay.sessions.size,
     rooms: () => relay.rooms.size,
+    storeUp: () => (relay.storeHealth().ok ? 1 : 0),
   })
   const live = new LocalGrantSessions(relay)
   const backend = options.access ?? shared?.access

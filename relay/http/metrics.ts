@@ -8,6 +8,8 @@ import type { RelayCounters } from '../core/counters.js'
 export interface LiveGauges {
   sessions(): number
   rooms(): number
+  /** 1 while the document store can serve rooms (cluster mode: Redis reachable), else 0. */
+  storeUp(): number
 }
 
 type CounterName = Exclude<keyof RelayCounters, 'refusedSessions' | 'refuse'>
@@ -62,6 +64,14 @@ export function createMetricsRegistry(counters: RelayCounters, gauges: LiveGauge
     registers: [registry],
     collect() {
       this.set(gauges.sessions())
+    },
+  })
+  new Gauge({
+    name: 'lectern_document_store_up',
+    help: 'Whether the document store can serve rooms (cluster mode: Redis reachable)',
+    registers: [registry],
+    collect() {
+      this.set(gauges.storeUp())
     },
   })
   new Gauge({

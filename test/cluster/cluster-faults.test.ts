@@ -55,6 +55,7 @@ describe.skipIf(redisSkipReason)('cluster faults', () => {
     const down = await health(0)
     expect(down.status).toBe(503)
     expect(down.body.reason).toMatch(/redis/i)
+    expect(await cluster!.metrics(0)).toMatch(/^lectern_document_store_up 0$/m)
     const refused = rawClient(nodes[1]!.url, room, await cluster!.mint(room, 'read', 'late'))
     raws.push(refused)
     expect((await refused.closed).code).toBe(CloseCode.roomUnavailable)
