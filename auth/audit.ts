@@ -70,7 +70,7 @@ export class AuditLog implements AuditSink {
       await this.file.datasync()
     })
     this.queue = write.catch((error: Error) => {
-      this.log.error({ events: events.length, err: error.message }, 'writing the audit log failed')
+      this.log.error({ events: events.length, err: error }, 'writing the audit log failed')
     })
     return this.queue
   }

@@ -47,7 +47,7 @@ export class IdentityVerifier {
       try {
         jwks = JSON.parse(await readFile(settings.jwksFile, 'utf8')) as JSONWebKeySet
       } catch (error) {
-        throw new Error(`cannot load the identity JWKS file ${settings.jwksFile}: ${(error as Error).message}`)
+        throw new Error(`cannot load the identity JWKS file ${settings.jwksFile}: ${(error as Error).message}`, { cause: error })
       }
       return new IdentityVerifier(createLocalJWKSet(jwks), settings)
     }

@@ -16,7 +16,9 @@ export interface AwarenessEntry {
   state: string
 }
 
-export class MalformedAwarenessError extends Error {}
+export class MalformedAwarenessError extends Error {
+  override readonly name = 'MalformedAwarenessError'
+}
 
 /** Decodes the entries of an awareness frame (type byte included). Throws MalformedAwarenessError. */
 export function readAwarenessFrame(frame: Uint8Array): AwarenessEntry[] {
@@ -30,7 +32,7 @@ export function readAwarenessFrame(frame: Uint8Array): AwarenessEntry[] {
     return readAwarenessUpdate(update)
   } catch (error) {
     if (error instanceof MalformedAwarenessError) throw error
-    throw new MalformedAwarenessError(`truncated awareness frame: ${(error as Error).message}`)
+    throw new MalformedAwarenessError(`truncated awareness frame: ${(error as Error).message}`, { cause: error })
   }
 }
 

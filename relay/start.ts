@@ -126,6 +126,6 @@ async function openRedisDocuments(redis: RedisConnection, config: RelayConfig, l
 
 function openFileDocuments(config: RelayConfig, log: Logger): DocumentStore {
   const store = new FileDocumentStore(config.dataDir, config.flushIntervalMs, config.compactAfterBytes)
-  store.onWriteError((error, room) => log.error({ room, err: error.message }, 'writing a room to disk failed'))
+  store.onWriteError((error, room) => log.error({ room, err: error }, 'writing a room to disk failed'))
   return store
 }

@@ -1,13 +1,16 @@
+import type { ApiErrorCode } from '../../protocol/api-error.js'
 import type { RedeemRefusal } from '../store/access-store.js'
 
 /** A refusal the token service explains to its caller: an HTTP status, a stable code, a sentence. */
 export class ServiceError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 503,
-    readonly code: string,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 500 | 503,
+    /** One of the codes of the README's and openapi.yaml's error tables (one typed union, protocol/api-error.ts). */
+    readonly code: ApiErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message)
+    super(message, options)
     this.name = 'ServiceError'
   }
 }

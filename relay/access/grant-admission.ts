@@ -37,7 +37,7 @@ export class GrantAdmission implements AdmissionPolicy {
     this.live.track(session)
     this.store.grant(grantId).then(
       (grant) => this.live.reconcile(session, grant),
-      (error: Error) => this.log.error({ room: session.room, err: error.message }, 'checking a new session against its grant failed'),
+      (error: Error) => this.log.error({ room: session.room, err: error }, 'checking a new session against its grant failed'),
     )
   }
 }

@@ -10,7 +10,7 @@ export function stopOnSignals(close: () => Promise<void>, log: Logger, what: str
     close()
       .then(() => process.exit(0))
       .catch((error: Error) => {
-        log.error({ err: error.message }, 'shutdown failed')
+        log.error({ err: error }, 'shutdown failed')
         process.exit(1)
       })
   }

@@ -154,7 +154,7 @@ export class Relay {
       },
       error(error) {
         const session = (this as SessionSocket)[SESSION]
-        relay.log.debug({ room: session?.room, sub: session?.sub, err: error.message }, 'socket error')
+        relay.log.debug({ room: session?.room, sub: session?.sub, err: error }, 'socket error')
       },
       close() {
         const session = (this as SessionSocket)[SESSION]
@@ -225,7 +225,7 @@ export class Relay {
     try {
       await this.store.release(room.name)
     } catch (error) {
-      this.log.error({ room: room.name, err: (error as Error).message }, 'saving an idle room failed')
+      this.log.error({ room: room.name, err: error }, 'saving an idle room failed')
     }
     room.doc.destroy()
     this.log.debug({ room: room.name }, 'room unloaded')

@@ -71,7 +71,7 @@ export class Room implements RoomHost {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
       this.counters.failedUpdates++
-      this.log.warn({ room: this.name, node: origin.node, err: (error as Error).message }, 'remote update failed to apply')
+      this.log.warn({ room: this.name, node: origin.node, err: error }, 'remote update failed to apply')
       return
     }
     this.outbox.enqueue(encodeSyncUpdate(update), null, update)
@@ -225,7 +225,7 @@ export class Room implements RoomHost {
   private rejectUpdate(session: Session, error: unknown): void {
     this.counters.failedUpdates++
     if (error instanceof RefusedUpdateError && error.refusal === 'too-many-structs') this.counters.oversizedUpdates++
-    this.log.warn({ room: this.name, sub: session.sub, err: (error as Error).message }, 'update failed to apply; not forwarded')
+    this.log.warn({ room: this.name, sub: session.sub, err: error }, 'update failed to apply; not forwarded')
   }
 
   private answerStep1(session: Session, frame: Uint8Array): void {

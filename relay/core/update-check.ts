@@ -30,7 +30,9 @@ export class RefusedUpdateError extends Error {
 let counted = 0
 let bound = 0
 
-class StructTooMany extends Error {}
+class StructTooMany extends Error {
+  override readonly name = 'StructTooMany'
+}
 
 /** Yjs's own V1 decoder, counting every struct (`readInfo`) and delete range (`readDsLen`) it reads. */
 class CountingDecoder extends Y.UpdateDecoderV1 {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ServiceError } from '../../auth/service/errors.js'
 import type { Principal } from '../../auth/service/principal.js'
 import { sendError, sendJson } from './http-util.js'
-import type { RouteHandler } from './server.js'
+import type { RouteHandler } from './http-server.js'
 
 const MAX_BODY_BYTES = 64 * 1024
 
@@ -92,8 +92,8 @@ function splitSegments(path: string): string[] {
   const parts = path.split('/').slice(1)
   try {
     return parts.map((part) => decodeURIComponent(part))
-  } catch {
-    throw new ServiceError(400, 'invalid_path', 'the path is not valid percent-encoding')
+  } catch (error) {
+    throw new ServiceError(400, 'invalid_path', 'the path is not valid percent-encoding', { cause: error })
   }
 }
 
@@ -121,7 +121,7 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (text.trim() === '') return undefined
   try {
     return JSON.parse(text) as unknown
-  } catch {
-    throw new ServiceError(400, 'invalid_json', 'the body is not valid JSON')
+  } catch (error) {
+    throw new ServiceError(400, 'invalid_json', 'the body is not valid JSON', { cause: error })
   }
 }

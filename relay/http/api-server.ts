@@ -3,7 +3,6 @@
  * links and grants while no relay runs, or (with a shared store, in cluster mode) apart from the
  * relays. It has no live sessions of its own to change.
  */
-import { createServer } from 'node:http'
 import { KeyRing } from '../../auth/keys.js'
 import { FileKeyStore } from '../../auth/store/file-key-store.js'
 import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
@@ -12,7 +11,7 @@ import type { TokenServiceSettings } from '../../auth/service/settings.js'
 import { tokenServiceRoutes } from './api.js'
 import { announceServer, withdrawServer } from './api-discovery.js'
 import type { RelayConfig } from '../config.js'
-import { sendError, sendJson } from './http-util.js'
+import { createRoutedServer, healthRoute, jwksRoute, listen } from './http-server.js'
 import type { Logger } from '../logger.js'
 
 export interface RunningApiServer {
@@ -25,28 +24,11 @@ export interface RunningApiServer {
 export async function startApiServer(config: RelayConfig, settings: TokenServiceSettings, log: Logger): Promise<RunningApiServer> {
   const { ring: keys } = await KeyRing.open(new FileKeyStore(config.dataDir))
   const access = await openTokenService({ config, keys, settings, live: NO_LIVE_SESSIONS, log })
-  const api = tokenServiceRoutes(access.service, access.authenticator)
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?', 1)[0]!
-    const answer = async () => {
-      if (req.method === 'GET' && path === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks())
-      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' })
-      if (!(await api(req, res))) sendError(res, 404, 'not_found', `no route for ${req.method} ${path}`)
-    }
-    answer().catch((error: Error) => {
-      log.error({ method: req.method, path, err: error.message }, 'request failed')
-      if (!res.headersSent) sendError(res, 500, 'internal', 'internal server error')
-      else res.end()
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, () => resolve())
-  })
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('the API server is not listening on TCP')
-  const host = address.address.includes(':') ? `[${address.address}]` : address.address
-  const url = `http://${host}:${address.port}`
+  const server = createRoutedServer(
+    [jwksRoute(keys), healthRoute(() => ({ ok: true, body: { status: 'ok' } })), tokenServiceRoutes(access.service, access.authenticator)],
+    log,
+  )
+  const { url } = await listen(server, config.host, config.port)
   await announceServer(config.dataDir, url)
   return {
     url,

@@ -3,7 +3,7 @@ import type { Authenticator } from '../../auth/service/authenticator.js'
 import type { TokenService } from '../../auth/service/token-service.js'
 import { endSessionsQuery, emptyBody, grantBody, newLinkBody, redeemBody, rotateBody } from './api-bodies.js'
 import { apiRouter, type ApiRoute } from './api-router.js'
-import type { RouteHandler } from './server.js'
+import type { RouteHandler } from './http-server.js'
 
 export const API_PREFIX = '/api/v1'
 

@@ -2,7 +2,7 @@
  * The relay's HTTP server: WebSocket upgrades into rooms, health, metrics and the JWKS. Tokens are
  * verified before the upgrade completes; a refused session gets a close code and no document byte.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { Registry } from 'prom-client'
@@ -10,14 +10,11 @@ import type { KeyRing } from '../../auth/keys.js'
 import { verifyRoomToken, type TokenSettings } from '../../auth/tokens.js'
 import { CloseCode } from '../../protocol/close-codes.js'
 import type { RelayConfig } from '../config.js'
-import { sendError, sendJson } from './http-util.js'
+import { createRoutedServer, getRoute, healthRoute, jwksRoute, listen, type RouteHandler } from './http-server.js'
 import type { Logger } from '../logger.js'
 import type { Relay } from '../core/relay.js'
 import { roomFromRequestUrl, tokenFromRequestUrl } from '../../protocol/room-name.js'
 import type { AdmissionPolicy } from '../access/admission.js'
-
-/** Extra HTTP routes (the token service's API); returns false when it does not handle the request. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
 export interface ServerParts {
   config: RelayConfig
@@ -26,6 +23,7 @@ export interface ServerParts {
   metrics: Registry
   log: Logger
   admission: AdmissionPolicy
+  /** Extra HTTP routes (the token service's API, pages), tried after health, metrics and the JWKS. */
   routes: RouteHandler[]
 }
 
@@ -47,33 +45,31 @@ export class RelayServer {
       perMessageDeflate: false,
       clientTracking: false,
     })
-    this.http = createServer((req, res) => {
-      this.route(req, res).catch((error: Error) => {
-        parts.log.error({ method: req.method, path: pathOf(req), err: error.message }, 'request failed')
-        if (!res.headersSent) sendError(res, 500, 'internal', 'internal server error')
-        else res.end()
-      })
+    const { relay, metrics } = parts
+    const health = healthRoute(() => {
+      const store = relay.storeHealth()
+      const counts = { rooms: relay.rooms.size, sessions: relay.sessions.size }
+      return store.ok
+        ? { ok: true, body: { status: 'ok', ...counts } }
+        : { ok: false, body: { status: 'unavailable', reason: store.reason, ...counts } }
     })
+    const scrape = getRoute('/metrics', async (res: ServerResponse) => {
+      const text = await metrics.metrics()
+      res.writeHead(200, { 'content-type': metrics.contentType })
+      res.end(text)
+    })
+    this.http = createRoutedServer([health, scrape, jwksRoute(parts.keys), ...parts.routes], parts.log)
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.upgrade(req, socket, head).catch((error: Error) => {
-        parts.log.error({ err: error.message }, 'upgrade failed')
+        parts.log.error({ err: error }, 'upgrade failed')
         socket.destroy()
       })
     })
   }
 
   async listen(): Promise<{ host: string; port: number }> {
-    const { host, port } = this.parts.config
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject)
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject)
-        resolve()
-      })
-    })
-    const address = this.http.address()
-    if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP')
-    return { host: address.address, port: address.port }
+    const { host, port } = await listen(this.http, this.parts.config.host, this.parts.config.port)
+    return { host, port }
   }
 
   async close(): Promise<void> {
@@ -81,32 +77,6 @@ export class RelayServer {
     await this.parts.relay.stop()
     this.http.closeAllConnections()
     await closed
-  }
-
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = pathOf(req)
-    if (req.method === 'GET' && path === '/healthz') {
-      const { relay } = this.parts
-      const health = relay.storeHealth()
-      const counts = { rooms: relay.rooms.size, sessions: relay.sessions.size }
-      if (health.ok) sendJson(res, 200, { status: 'ok', ...counts })
-      else sendJson(res, 503, { status: 'unavailable', reason: health.reason, ...counts })
-      return
-    }
-    if (req.method === 'GET' && path === '/metrics') {
-      const text = await this.parts.metrics.metrics()
-      res.writeHead(200, { 'content-type': this.parts.metrics.contentType })
-      res.end(text)
-      return
-    }
-    if (req.method === 'GET' && path === '/.well-known/jwks.json') {
-      sendJson(res, 200, this.parts.keys.jwks())
-      return
-    }
-    for (const handler of this.parts.routes) {
-      if (await handler(req, res)) return
-    }
-    sendError(res, 404, 'not_found', `no route for ${req.method} ${path}`)
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -129,7 +99,7 @@ export class RelayServer {
     try {
       loaded = await relay.openRoom(room.room)
     } catch (error) {
-      log.error({ room: room.room, err: (error as Error).message }, 'room could not be loaded')
+      log.error({ room: room.room, err: error }, 'room could not be loaded')
       return this.refuse(req, socket, head, CloseCode.roomUnavailable, 'room could not be loaded')
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -160,8 +130,4 @@ export class RelayServer {
 
 function destroyOnError(this: Duplex): void {
   this.destroy()
-}
-
-function pathOf(req: IncomingMessage): string {
-  return (req.url ?? '/').split('?', 1)[0]!
 }

@@ -10,7 +10,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ServerResponse } from 'node:http'
 import { sendError } from './http-util.js'
-import type { RouteHandler } from './server.js'
+import type { RouteHandler } from './http-server.js'
 
 /**
  * Scripts only from this origin, no inline script, and Trusted Types so that no string ever turns

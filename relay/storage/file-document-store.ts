@@ -205,6 +205,6 @@ async function readIfExists(path: string): Promise<Buffer | null> {
     return await readFile(path)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`)
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`, { cause: error })
   }
 }

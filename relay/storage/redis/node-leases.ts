@@ -58,7 +58,7 @@ export class NodeLeases {
         this.gone(member)
       })
     } catch (error) {
-      this.log.debug({ err: (error as Error).message }, 'node lease check failed')
+      this.log.debug({ err: error }, 'node lease check failed')
     }
   }
 }

@@ -170,7 +170,7 @@ export class RedisDocumentStore implements DocumentStore {
             // Redis went away mid-write: keep the batch (appending it twice is harmless to Yjs).
             loaded.pending.updates.unshift(...batch.updates)
             loaded.pending.awareness.unshift(...batch.awareness)
-            this.log.warn({ room: loaded.name, err: error.message }, 'append to redis failed; kept for retry')
+            this.log.warn({ room: loaded.name, err: error }, 'append to redis failed; kept for retry')
           },
         )
         .finally(() => this.inFlight.delete(write))
@@ -218,7 +218,7 @@ export class RedisDocumentStore implements DocumentStore {
 
   private maybeCompact(loaded: LoadedRoom): void {
     if (loaded.streamBytes < this.options.compactAfterBytes || loaded.compacting) return
-    this.compact(loaded).catch((error: Error) => this.log.error({ room: loaded.name, err: error.message }, 'compaction failed'))
+    this.compact(loaded).catch((error: Error) => this.log.error({ room: loaded.name, err: error }, 'compaction failed'))
   }
 
   private compact(loaded: LoadedRoom): Promise<void> {

@@ -79,7 +79,7 @@ export class StreamReader {
       } catch (error) {
         this.reading = false
         if (this.stopped) return
-        this.log.debug({ err: (error as Error).message }, 'stream read failed; retrying')
+        this.log.debug({ err: error }, 'stream read failed; retrying')
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
       }
     }
