@@ -19,12 +19,13 @@ export class ServerProcess {
   ) {}
 
   /** `profileArgs` are node's --cpu-prof options when the run is profiled, else empty. */
-  static async start(kind: ServerKind, dataDir: string, profileArgs: string[]): Promise<ServerProcess> {
+  /** `env` adds settings for the server (the cluster bench's Redis URL and node id). */
+  static async start(kind: ServerKind, dataDir: string, profileArgs: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
     const script = fileURLToPath(new URL(`./servers/${kind}.js`, import.meta.url))
     const child = fork(script, [], {
       // --expose-gc lets a memory reading collect garbage first, the same way in every server.
       execArgv: ['--expose-gc', ...profileArgs],
-      env: { ...process.env, BENCH_DATA_DIR: dataDir },
+      env: { ...process.env, ...env, BENCH_DATA_DIR: dataDir },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     const pid = child.pid

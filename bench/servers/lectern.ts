@@ -1,4 +1,7 @@
-/** Lectern as the bench runs it: the embedded backend, real tokens, defaults but for the rate limit. */
+/**
+ * Lectern as the bench runs it: the embedded backend (or, for the cluster bench, the Redis in
+ * BENCH_REDIS_URL), real tokens, defaults but for the rate limit.
+ */
 import { DEFAULTS, type RelayConfig } from '../../relay/config.js'
 import { startRelay } from '../../relay/start.js'
 import { benchDataDir, serveUnderHarness } from './harness.js'
@@ -19,6 +22,8 @@ const config: RelayConfig = {
   rateFramesBurst: UNLIMITED,
   rateBytesPerSecond: UNLIMITED,
   rateBytesBurst: UNLIMITED,
+  redisUrl: process.env.BENCH_REDIS_URL ?? '',
+  nodeId: process.env.BENCH_NODE_ID ?? DEFAULTS.nodeId,
 }
 
 await serveUnderHarness(async () => {

@@ -1,14 +1,16 @@
-import { describe } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../relay/logger.js'
 import { RedisConnection } from '../../relay/redis-connection.js'
+import { roomKeys } from '../../relay/storage/redis/keys.js'
 import { RedisDocumentStore } from '../../relay/storage/redis/redis-document-store.js'
-import { redisSkipReason, startRedisServer } from '../support/redis-server.js'
-import { documentStoreContract } from './document-store-contract.js'
+import { redisSkipReason, startRedisServer, type RedisServer } from '../support/redis-server.js'
+import { documentStoreContract, TestHost } from './document-store-contract.js'
+
+const log = createLogger('silent')
 
 describe.skipIf(redisSkipReason)('redis document store', () => {
   documentStoreContract('redis', async () => {
     const server = await startRedisServer()
-    const log = createLogger('silent')
     const connections: RedisConnection[] = []
     let node = 0
     return {
@@ -26,5 +28,33 @@ describe.skipIf(redisSkipReason)('redis document store', () => {
         await server.dispose()
       },
     }
+  })
+
+  describe('write path', () => {
+    let server: RedisServer
+    let connection: RedisConnection
+    beforeAll(async () => {
+      server = await startRedisServer()
+      connection = new RedisConnection(server.url, 'test', log)
+      await connection.connect()
+    })
+    afterAll(async () => {
+      await connection?.close()
+      await server?.dispose()
+    })
+
+    it('appends one stream entry per room per event-loop turn, however many keystrokes', async () => {
+      const store = new RedisDocumentStore(connection, { nodeId: 'typist', compactAfterBytes: 1 << 20 }, log)
+      await store.start()
+      const room = 'coalesce'
+      const host = new TestHost()
+      await host.load(store, room)
+      for (let i = 0; i < 50; i++) host.edit(store, room, (text) => text.insert(i, 'k'))
+      await store.flush()
+      for (let i = 0; i < 50; i++) host.edit(store, room, (text) => text.insert(i, 'j'))
+      await store.flush()
+      expect(await connection.command(['XLEN', roomKeys(room).stream])).toBe(2)
+      await store.close()
+    })
   })
 })
