@@ -33,6 +33,7 @@ export async function joinRoom(options: JoinOptions): Promise<RoomHandle> {
     subject: admission.subject,
     doc: options.doc,
     awareness: options.awareness ?? new Awareness(options.doc),
+    ownsAwareness: options.awareness === undefined,
     WebSocket: WebSocketImpl,
     readOnlyEdits: options.readOnlyEdits ?? 'discard',
     refreshToken: refresher && (async () => (await refresher.roomToken(admission.room)).token),

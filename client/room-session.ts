@@ -22,6 +22,8 @@ export interface SessionParts {
   subject: string | undefined
   doc: Y.Doc
   awareness: Awareness
+  /** The awareness was made by joinRoom: destroy it with the handle (its timer would keep Node running). */
+  ownsAwareness: boolean
   WebSocket: WebSocketClass
   readOnlyEdits: ReadOnlyEdits
   /** A fresh room token from the API; absent when there is no credential to ask with. */
@@ -118,6 +120,7 @@ export class RoomSession implements RoomHandle {
     this.stop()
     this.settleSynced?.reject(new Error(`the handle of room ${this.room} was destroyed before its first sync`))
     this.provider.destroy()
+    if (this.parts.ownsAwareness) this.awareness.destroy()
     this.bridge.destroy()
     this.emitter.clear()
   }

@@ -3,17 +3,11 @@
  * Chromium against a real relay: a writer page and a reader page converge, and the reader cannot
  * change the writer's document, in two browser profiles and as two tabs of one.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { build } from 'vite'
 import type { LecternPage } from './browser/page.js'
-import { describeWithChromium, launchChromium } from '../support/browser.js'
+import { describeWithChromium, launchChromium, servePage, type ServedPage } from '../support/browser.js'
 import { useClientFixture } from '../support/client-fixture.js'
 import { waitFor } from '../support/relay-fixture.js'
 
@@ -22,45 +16,19 @@ const fixture = useClientFixture()
 const BROWSER_TEST_MS = 90_000
 type PageApi = { lecternPage: LecternPage }
 
-/** Bundles the page script into `dir` and serves it with a page that loads it; returns the page's URL. */
-async function servePage(dir: string): Promise<{ server: Server; url: string }> {
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      outDir: dir,
-      emptyOutDir: true,
-      minify: false,
-      lib: { entry: fileURLToPath(new URL('./browser/page.ts', import.meta.url)), formats: ['es'], fileName: () => 'page.js' },
-    },
-  })
-  const script = await readFile(join(dir, 'page.js'))
-  const html = '<!doctype html><meta charset="utf-8"><title>lectern/client test</title><script type="module" src="/page.js"></script>'
-  const server = createServer((req, res) => {
-    const isScript = req.url === '/page.js'
-    res.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' })
-    res.end(isScript ? script : html)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }
-}
-
 describeWithChromium('lectern/client in Chromium', () => {
   let browser: Browser
-  let served: { server: Server; url: string }
-  let bundleDir: string
+  let served: ServedPage
   /** The console of this test's pages: the browser's own lines too (it prints a failed WebSocket's URL). */
   let consoleLines: string[] = []
 
   beforeAll(async () => {
-    bundleDir = await mkdtemp(join(tmpdir(), 'lectern-bundle-'))
-    ;[served, browser] = await Promise.all([servePage(bundleDir), launchChromium()])
+    ;[served, browser] = await Promise.all([servePage(fileURLToPath(new URL('./browser/page.ts', import.meta.url))), launchChromium()])
   }, 60_000)
 
   afterAll(async () => {
     await browser?.close()
-    served?.server.close()
-    await rm(bundleDir, { recursive: true, force: true })
+    await served?.close()
   })
 
   async function open(context: BrowserContext): Promise<Page> {

@@ -53,3 +53,16 @@ export function codeBlocks(text: string): CodeBlock[] {
   }
   return blocks
 }
+
+/** The one ```js block of the README that contains `marker`. */
+export function readmeJsBlock(marker: string): string {
+  const blocks = codeBlocks(readme()).filter((block) => block.info === 'js' && block.code.includes(marker))
+  if (blocks.length !== 1) throw new Error(`expected one js block in README.md containing ${marker}, found ${blocks.length}`)
+  return `${blocks[0]!.code}\n`
+}
+
+/** The README's examples talk to ws://127.0.0.1:1234; tests run their relay on a free port. */
+export function onRelay(code: string, relayUrl: string): string {
+  if (!code.includes("'ws://127.0.0.1:1234'")) throw new Error('the example no longer names ws://127.0.0.1:1234')
+  return code.replaceAll("'ws://127.0.0.1:1234'", `'${relayUrl}'`)
+}
