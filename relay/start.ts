@@ -61,13 +61,17 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const shared = redis ? await openRedisAccess(redis, config.nodeId, log) : null
   const keyStore = options.keyStore ?? shared?.keyStore ?? new FileKeyStore(config.dataDir)
   const { ring: keys, created: createdKey } = await KeyRing.open(keyStore, clock)
-  const store = options.store ?? (redis ? await openRedisDocuments(redis, config, log) : openFileDocuments(config, log))
   const counters = new RelayCounters()
+  const store = options.store ?? (redis ? await openRedisDocuments(redis, config, log) : openFileDocuments(config, log, counters))
   const relay = new Relay(config, store, counters, log, clock)
   const metrics = createMetricsRegistry(counters, {
     sessions: () => relay.sessions.size,
     rooms: () => relay.rooms.size,
     storeUp: () => (relay.storeHealth().ok ? 1 : 0),
+    storageDegraded: () => {
+      const health = relay.storeHealth()
+      return health.ok && health.degraded ? 1 : 0
+    },
   })
   const live = new LocalGrantSessions(relay)
   const backend = options.access ?? shared?.access
@@ -124,8 +128,19 @@ async function openRedisDocuments(redis: RedisConnection, config: RelayConfig, l
   return store
 }
 
-function openFileDocuments(config: RelayConfig, log: Logger): DocumentStore {
+function openFileDocuments(config: RelayConfig, log: Logger, counters: RelayCounters): DocumentStore {
   const store = new FileDocumentStore(config.dataDir, config.flushIntervalMs, config.compactAfterBytes)
-  store.onWriteError((error, room) => log.error({ room, err: error }, 'writing a room to disk failed'))
+  store.report({
+    writeFailed: (error, room, repeated) => {
+      counters.storageWriteFailures++
+      // One line when a room starts failing, not one per retry.
+      if (!repeated) log.error({ room, err: error }, 'writing a room to disk failed; kept in memory, retrying')
+    },
+    writeRecovered: (room) => log.info({ room }, 'writing a room to disk works again'),
+    damaged: (room, dropped) => {
+      counters.storageDamage++
+      log.error({ room, dropped }, 'damaged room file')
+    },
+  })
   return store
 }

@@ -24,6 +24,9 @@ export class RelayCounters {
   /** Sync step 1 answers encoded afresh, and answered from the cache. */
   syncAnswersEncoded = 0
   syncAnswersCached = 0
+  /** Failed writes of room files (each retried), and damaged room files found. */
+  storageWriteFailures = 0
+  storageDamage = 0
   refusedSessions = new Map<string, number>()
 
   refuse(reason: string): void {

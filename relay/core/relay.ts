@@ -225,7 +225,14 @@ export class Relay {
     try {
       await this.store.release(room.name)
     } catch (error) {
-      this.log.error({ room: room.name, err: error }, 'saving an idle room failed')
+      if (!this.stopping && !this.rooms.has(room.name)) {
+        // Its changes are not saved (a full disk): keep the room in memory and try again later.
+        this.log.error({ room: room.name, err: error }, 'saving an idle room failed; kept in memory')
+        this.rooms.set(room.name, room)
+        if (room.sessions.size === 0) this.scheduleUnload(room)
+        return
+      }
+      this.log.error({ room: room.name, err: error }, 'saving a room failed: its unsaved changes are lost')
     }
     room.doc.destroy()
     this.log.debug({ room: room.name }, 'room unloaded')

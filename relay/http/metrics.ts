@@ -10,6 +10,8 @@ export interface LiveGauges {
   rooms(): number
   /** 1 while the document store can serve rooms (cluster mode: Redis reachable), else 0. */
   storeUp(): number
+  /** 1 while the store serves rooms but cannot save them (writes to disk failing), else 0. */
+  storageDegraded(): number
 }
 
 type CounterName = Exclude<keyof RelayCounters, 'refusedSessions' | 'refuse'>
@@ -30,6 +32,8 @@ const COUNTERS: ReadonlyArray<[string, string, CounterName]> = [
   ['lectern_oversized_updates_total', 'Updates refused for having more structs than LECTERN_MAX_UPDATE_STRUCTS', 'oversizedUpdates'],
   ['lectern_sync_answers_encoded_total', 'Sync step 1 answers encoded from the document', 'syncAnswersEncoded'],
   ['lectern_sync_answers_cached_total', 'Sync step 1 answers served from the cache', 'syncAnswersCached'],
+  ['lectern_storage_write_failures_total', 'Writes of room files that failed (the data stays in memory and is retried)', 'storageWriteFailures'],
+  ['lectern_storage_damaged_total', 'Damaged room files found (snapshot refused, or log records dropped)', 'storageDamage'],
   ['lectern_awareness_over_budget_total', 'Awareness frames dropped because the session spent its awareness budget', 'awarenessOverBudget'],
 ]
 
@@ -80,6 +84,14 @@ export function createMetricsRegistry(counters: RelayCounters, gauges: LiveGauge
     registers: [registry],
     collect() {
       this.set(gauges.rooms())
+    },
+  })
+  new Gauge({
+    name: 'lectern_storage_degraded',
+    help: '1 while the document store serves rooms but cannot save them (writes failing), else 0',
+    registers: [registry],
+    collect() {
+      this.set(gauges.storageDegraded())
     },
   })
   return registry

@@ -49,9 +49,10 @@ export class RelayServer {
     const health = healthRoute(() => {
       const store = relay.storeHealth()
       const counts = { rooms: relay.rooms.size, sessions: relay.sessions.size }
-      return store.ok
-        ? { ok: true, body: { status: 'ok', ...counts } }
-        : { ok: false, body: { status: 'unavailable', reason: store.reason, ...counts } }
+      if (!store.ok) return { ok: false, body: { status: 'unavailable', reason: store.reason, ...counts } }
+      // Degraded (writes to disk failing) is still 200: every room is served from memory.
+      if (store.degraded) return { ok: true, body: { status: 'degraded', reason: store.degraded, ...counts } }
+      return { ok: true, body: { status: 'ok', ...counts } }
     })
     const scrape = getRoute('/metrics', async (res: ServerResponse) => {
       const text = await metrics.metrics()

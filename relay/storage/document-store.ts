@@ -33,7 +33,10 @@ export interface RoomHost {
   storeUnavailable(reason: string): void
 }
 
-export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string }
+/** `degraded`: rooms are served, but something needs the operator (writes to disk are failing). */
+export type StoreHealth =
+  | { readonly ok: true; readonly degraded?: string }
+  | { readonly ok: false; readonly reason: string }
 
 export interface DocumentStore {
   /**
