@@ -14,7 +14,7 @@ export default defineConfig({
           name: 'redis',
           include: [
             'test/relay/{sync,readonly,awareness,auth,persistence}.test.ts',
-            'test/auth/token-service-story.test.ts',
+            'test/auth/token-service-{story,api}.test.ts',
           ],
           env: { LECTERN_TEST_BACKEND: 'redis' },
         },

@@ -229,8 +229,9 @@ export class TokenService {
     if (!previous) {
       events.push({ action: 'grant.created', ...base })
     } else if (previous.scope !== grant.scope) {
-      sessions = this.parts.live.scopeChanged(grant)
+      // Published first: the other nodes change their sessions while this one changes its own.
       await this.parts.events.publish({ kind: 'grant.changed', grant, actor })
+      sessions = this.parts.live.scopeChanged(grant)
       events.push({ action: 'grant.scope_changed', ...base, previousScope: previous.scope, sessions })
     }
     await this.parts.audit.record(...events)
@@ -245,8 +246,8 @@ export class TokenService {
     reason: string,
     first?: AuditEvent,
   ): Promise<number> {
-    const ended = this.parts.live.revoked(grants, reason)
     if (grants.length > 0) await this.parts.events.publish({ kind: 'grants.revoked', grants: [...grants], reason, actor })
+    const ended = this.parts.live.revoked(grants, reason)
     const events: AuditEvent[] = first ? [{ ...first, sessions: ended.length }] : []
     for (const grant of grants) {
       const sessions = ended.filter((session) => session.grantId === grant.id).length

@@ -1,9 +1,8 @@
 /** The token service API over real HTTP: refusals, the redeem race, refresh, leaving, keys. */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { Grant } from '../../auth/grants.js'
+import { hashSecret } from '../../auth/secrets.js'
 import type { LinkView } from '../../auth/share-links.js'
 import type { IssuedToken, RedeemResult, SharedRoom } from '../../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
@@ -12,6 +11,7 @@ import type { WebsocketProvider as ProviderV3 } from 'y-websocket'
 import { rawClient, sleep, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
 import { ManualClock } from '../support/manual-clock.js'
+import { storedAccessData } from '../support/backends.js'
 
 const fixture = useTestRelay()
 
@@ -71,8 +71,9 @@ describe('share codes', () => {
     const random = code.replace(/^lct_share_/, '')
     expect(random).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(random.length * 6).toBeGreaterThanOrEqual(128)
-    expect(await readFile(join(fixture.relay.dataDir, 'access.journal'), 'utf8')).toContain('"codeHash"')
-    expect(await readFile(join(fixture.relay.dataDir, 'access.journal'), 'utf8')).not.toContain(random)
+    const stored = await storedAccessData(fixture.relay.dataDir)
+    expect(stored).toContain(hashSecret(code))
+    expect(stored).not.toContain(random)
   })
 })
 

@@ -6,22 +6,20 @@
  * asserted is deliberately generous (the target is 100 ms, the test must not be flaky on a busy
  * machine).
  */
-import { rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { MessageType, SyncStep } from '../../protocol/messages.js'
 import { readScopeMessage } from '../../protocol/scope-message.js'
-import { makeDataDir, sleep, waitSynced, type TestClient, useTestRelay } from '../support/relay-fixture.js'
+import { formatMeasured as format, timed } from '../support/latency.js'
+import { startIdentityProvider } from '../support/identity-provider.js'
+import { waitFor, type TestClient, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
 
 const SESSIONS = 300
 const GENEROUS_BOUND_MS = 2000
 
 const fixture = useTestRelay()
-
 
 interface Watched {
   client: TestClient
@@ -36,7 +34,13 @@ async function connectAll(tokens: string[], room: string): Promise<Watched[]> {
     client.provider.on('connection-close', (event: { code: number } | null) => event && closes.push(event.code))
     return { client, frames: recordFrames(client), closes }
   })
-  await Promise.all(watched.map(({ client }) => waitSynced(client)))
+  // 300 joins at once on a shared machine can take a while; what is measured starts after.
+  await Promise.all(watched.map(({ client }) => waitFor(() => client.provider.synced, 'provider synced', 90_000)))
+  // Each join announces its awareness to every other session: measuring while that storm of
+  // N x N messages is still being worked off in this process would measure the storm.
+  await Promise.all(
+    watched.map(({ client }) => waitFor(() => client.provider.awareness.getStates().size >= watched.length, 'every peer known', 90_000)),
+  )
   return watched
 }
 
@@ -49,45 +53,11 @@ function lastScope(frames: readonly Uint8Array[]): string | null {
   return null
 }
 
-interface Measured {
-  relayMs: number
-  clientsMs: number
-}
-
-/** Polls every millisecond, so the figures are not rounded up to a coarse polling interval. */
-async function timed(change: () => Promise<unknown>, relayDone: () => boolean, clientsDone: () => boolean): Promise<Measured> {
-  const started = performance.now()
-  const request = change()
-  let relayMs: number | undefined
-  while (performance.now() - started < 10_000) {
-    if (relayMs === undefined && relayDone()) relayMs = performance.now() - started
-    if (relayMs !== undefined && clientsDone()) {
-      const clientsMs = performance.now() - started
-      await request
-      return { relayMs, clientsMs }
-    }
-    await sleep(1)
-  }
-  throw new Error(`timed out: relay ${relayMs === undefined ? 'not done' : 'done'}, clients not done`)
-}
-
-function format({ relayMs, clientsMs }: Measured): string {
-  return `${relayMs.toFixed(1)} ms (relay) / ${clientsMs.toFixed(1)} ms (clients)`
-}
-
 describe(`live changes reaching ${SESSIONS} sessions`, () => {
   it('a group grant changed in place, then a link revoked', async () => {
-    const idpDir = await makeDataDir()
-    onTestFinished(() => rm(idpDir, { recursive: true, force: true }))
-    const { publicKey, privateKey } = await generateKeyPair('ES256')
-    const jwksFile = join(idpDir, 'idp-jwks.json')
-    await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }))
-    const relay = await fixture.start({}, {
-      tokenService: {
-        ...TOKEN_SERVICE_DEFAULTS,
-        identity: { jwksFile, issuer: 'idp', audience: 'lectern', userClaim: 'sub', groupsClaim: 'groups', clockToleranceSeconds: 5 },
-      },
-    })
+    const idp = await startIdentityProvider()
+    onTestFinished(() => idp.dispose())
+    const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings } })
     const api = new ApiClient(relay.url)
     const admin = api.as(await readAdminKey(relay.dataDir))
     const room = 'lecture-hall'
@@ -99,13 +69,7 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
     await admin.ok('PUT', `${roomPath(room)}/grants/group:attendees`, { scope: 'read' }, 201)
     const groupTokens: string[] = []
     for (let i = 0; i < SESSIONS; i++) {
-      const identity = await new SignJWT({ groups: ['attendees'] })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .setIssuer('idp')
-        .setAudience('lectern')
-        .setSubject(`attendee-${i}`)
-        .setExpirationTime('5m')
-        .sign(privateKey)
+      const identity = await idp.identify(`attendee-${i}`, ['attendees'])
       groupTokens.push((await api.as(identity).ok<IssuedToken>('POST', `${roomPath(room)}/token`)).token)
     }
     const group = await connectAll(groupTokens, room)
@@ -145,5 +109,5 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
         `group upgrade ${format(upgrade)}, group downgrade ${format(downgrade)}, link revocation ${format(revocation)}`,
     )
     for (const measured of [upgrade, downgrade, revocation]) expect(measured.clientsMs).toBeLessThan(GENEROUS_BOUND_MS)
-  }, 120_000)
+  }, 300_000)
 })

@@ -1,6 +1,6 @@
 /**
  * Access data in cluster mode, with real relay processes on one private redis-server: changes made
- * through one node reach the sessions of the other, a one-use link admits exactly one redeem across
+ * through one node (or the CLI on Redis) reach the sessions of the other, a one-use link admits exactly one redeem across
  * nodes, a key rotated on one node is used by the other, and grants and links outlive a Redis restart.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -68,7 +68,9 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
     onB.doc.getText('text').insert(0, 'from node B')
     await waitFor(() => text(onA.doc) === 'from node B', "Bob's edit on B reaches Eve on A")
 
-    await adminA.ok('PUT', bobGrant, { scope: 'read' })
+    // The operator's CLI on the cluster's Redis: no node answers, every node hears.
+    const downgrade = await runCli(['grants', 'set', room, bob!.subject, 'read', '--redis', redis.url])
+    expect(downgrade).toMatchObject({ code: 0, stdout: `${bob!.subject} has read on room ${room}: 0 live sessions changed.\n` })
     await waitFor(() => framesOnB.some(isPermissionDenied), 'B tells Bob he is read-only again')
 
     const closes: number[] = []

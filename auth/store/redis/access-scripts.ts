@@ -6,8 +6,8 @@
  *
  * Keys: `grant:<id>` (JSON), `room-grants:<room>` (hash subject -> grant id), `subject-grants:<subject>`
  * (set of grant ids), `timed` (sorted set of grant ids by when their timed layer lapses, ms),
- * `link:<id>` (hash: the link's JSON plus its changing fields), `room-links:<room>` (set of link
- * ids), `code:<code hash>` (link id). A room may be a prefix (`course-101/*`): it is just a name here.
+ * `link:<id>` (hash: the link's JSON plus its changing fields), `room-links:<room>` (list of link
+ * ids, oldest first), `code:<code hash>` (link id). A room may be a prefix (`course-101/*`): it is just a name here.
  */
 export const ACCESS_PREFIX = 'lectern:{access}:'
 
@@ -98,7 +98,7 @@ export const ADD_LINK = `
 local p = ARGV[1]
 redis.call('HSET', p .. 'link:' .. ARGV[2], 'link', ARGV[5], 'room', ARGV[3], 'uses', 0, 'maxUses', ARGV[6],
   'expiresAtMs', ARGV[7], 'revokedAt', '', 'revokedBy', '')
-redis.call('SADD', p .. 'room-links:' .. ARGV[3], ARGV[2])
+redis.call('RPUSH', p .. 'room-links:' .. ARGV[3], ARGV[2])
 redis.call('SET', p .. 'code:' .. ARGV[4], ARGV[2])
 return 1
 `
@@ -161,7 +161,7 @@ return out
 /** ARGV: prefix, room. Every link hash of the room. */
 export const ROOM_LINKS = `
 local out = {}
-for _, id in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'room-links:' .. ARGV[2])) do
+for _, id in ipairs(redis.call('LRANGE', ARGV[1] .. 'room-links:' .. ARGV[2], 0, -1)) do
   table.insert(out, redis.call('HGETALL', ARGV[1] .. 'link:' .. id))
 end
 return out
