@@ -38,6 +38,8 @@ export interface CodeBlock {
   code: string
   /** 1-based line of the opening fence, for messages. */
   line: number
+  /** The prose just before the block (the lines since the previous block or heading). */
+  before: string
 }
 
 export function codeBlocks(text: string): CodeBlock[] {
@@ -48,7 +50,7 @@ export function codeBlocks(text: string): CodeBlock[] {
     if (!open) continue
     const end = lines.findIndex((line, index) => index > i && line === '```')
     if (end < 0) throw new Error(`README line ${i + 1}: a code block is never closed`)
-    blocks.push({ info: open[1]!.trim(), code: lines.slice(i + 1, end).join('\n'), line: i + 1 })
+    blocks.push({ info: open[1]!.trim(), code: lines.slice(i + 1, end).join('\n'), line: i + 1, before: proseBefore(lines, i) })
     i = end
   }
   return blocks
@@ -65,4 +67,10 @@ export function readmeJsBlock(marker: string): string {
 export function onRelay(code: string, relayUrl: string): string {
   if (!code.includes("'ws://127.0.0.1:1234'")) throw new Error('the example no longer names ws://127.0.0.1:1234')
   return code.replaceAll("'ws://127.0.0.1:1234'", `'${relayUrl}'`)
+}
+
+function proseBefore(lines: readonly string[], fence: number): string {
+  const prose: string[] = []
+  for (let i = fence - 1; i >= 0 && !lines[i]!.startsWith('```') && !lines[i]!.startsWith('#'); i--) prose.unshift(lines[i]!)
+  return prose.join('\n')
 }
