@@ -1,7 +1,5 @@
 /**
  * The pages are served by the relay itself, so the relay and its API are on the page's own origin.
- * Guest keys and names are kept in localStorage, the presenter's credential in session storage
- * unless they ask to be remembered.
  */
 
 export function relayUrl(): string {
@@ -20,13 +18,4 @@ export function roomPagePath(room: string): string {
 /** The share link for a code: the code rides in the fragment, which no request line ever carries. */
 export function joinLink(code: string): string {
   return `${location.origin}/join#${code}`
-}
-
-/** The client library's key storage, on top of a Web Storage area. */
-export function keyStorage(area: Storage): { get(key: string): string | null; set(key: string, value: string): void; remove(key: string): void } {
-  return {
-    get: (key) => area.getItem(key),
-    set: (key, value) => area.setItem(key, value),
-    remove: (key) => area.removeItem(key),
-  }
 }

@@ -3,7 +3,7 @@
  * are connected now (the relay counts each grant's live sessions), and buttons to give write, take
  * it back, and remove a person (their sessions end at once).
  */
-import type { Grant, LecternApi } from 'lectern/client'
+import type { GrantWithSessions, LecternApi } from 'lectern/client'
 import { h, replaceChildren } from '../dom.js'
 
 export class AudienceView {
@@ -21,13 +21,13 @@ export class AudienceView {
     )
   }
 
-  render(grants: readonly Grant[]): void {
+  render(grants: readonly GrantWithSessions[]): void {
     const connected = grants.filter((grant) => grant.sessions > 0).length
     this.summary.textContent = `${grants.length} ${grants.length === 1 ? 'person has' : 'people have'} access, ${connected} connected now.`
     replaceChildren(this.table, ...grants.map((grant) => this.row(grant)))
   }
 
-  private row(grant: Grant): HTMLTableRowElement {
+  private row(grant: GrantWithSessions): HTMLTableRowElement {
     const actions = h('td', { className: 'actions' })
     if (grant.scope === 'read') actions.append(this.button('Give write', '', () => this.api.setGrant(this.room, grant.subject, { scope: 'write' })))
     if (grant.scope === 'write') actions.append(this.button('Take write back', '', () => this.api.setGrant(this.room, grant.subject, { scope: 'read' })))

@@ -3,7 +3,7 @@
  * second while the tab is visible (and at once after every change made here), so redeems, joins
  * and leaves show up within a second without reloading.
  */
-import type { Grant, LecternApi, Link } from 'lectern/client'
+import type { GrantWithSessions, LecternApi, Link } from 'lectern/client'
 import { h } from '../dom.js'
 import { roomPagePath } from '../origin.js'
 import { AudienceView } from './audience-view.js'
@@ -75,7 +75,7 @@ export class RoomPanel {
     })
   }
 
-  private show(links: Link[], grants: Grant[]): void {
+  private show(links: Link[], grants: GrantWithSessions[]): void {
     this.problem.hidden = true
     // Rebuild the tables only when something changed, so a button is not swapped under the pointer.
     const seen = JSON.stringify([links, grants])

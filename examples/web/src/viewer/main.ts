@@ -4,9 +4,9 @@
  * browser keeps. Everything about the room goes through `lectern/client`.
  */
 import * as Y from 'yjs'
-import { joinRoom, type JoinOptions } from 'lectern/client'
+import { joinRoom, webStorage, type JoinOptions } from 'lectern/client'
 import { byId, h, replaceChildren } from '../dom.js'
-import { keyStorage, relayUrl, roomPagePath } from '../origin.js'
+import { relayUrl, roomPagePath } from '../origin.js'
 import { explain } from './messages.js'
 import { showRoom } from './room-view.js'
 
@@ -47,7 +47,7 @@ function askName(code: string): void {
 
 async function join(target: Pick<JoinOptions, 'room' | 'code' | 'displayName'>, displayName: string | undefined): Promise<void> {
   try {
-    const handle = await joinRoom({ relay: relayUrl(), doc: new Y.Doc(), storage: keyStorage(localStorage), ...target })
+    const handle = await joinRoom({ relay: relayUrl(), doc: new Y.Doc(), storage: webStorage(localStorage), ...target })
     // The code has done its job: the address bar (and history) now names the room instead.
     if (target.code) history.replaceState(null, '', roomPagePath(handle.room))
     showRoom(handle, main, displayName ?? localStorage.getItem(NAME_KEY) ?? undefined)

@@ -3,6 +3,7 @@
  * how many watch; an editable document while the relay says this session may write; and, when the
  * access is taken away, a message that the session has ended.
  */
+import type * as Y from 'yjs'
 import type { RoomHandle, Scope } from 'lectern/client'
 import { byId, h, replaceChildren } from '../dom.js'
 import { createDocumentView, documentKind, type DocumentView } from '../document-view.js'
@@ -37,14 +38,21 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
     // While writing, the session appears by name (remote cursors use it); a reader stays anonymous.
     handle.awareness.setLocalStateField('user', editable ? { name: displayName ?? 'Guest', color: colorFor(handle.awareness.clientID) } : null)
   }
-  const mountWhenKnown = () => {
+  let watched: Y.Doc | undefined
+  const watch = (doc: Y.Doc | undefined) => {
+    watched?.off('update', mountWhenKnown)
+    doc?.on('update', mountWhenKnown)
+    watched = doc
+  }
+  function mountWhenKnown(): void {
     if (view || ended) return
     const kind = documentKind(handle.doc, handle.room)
     if (!kind) {
+      if (watched !== handle.doc) watch(handle.doc)
       replaceChildren(content, h('p', { className: 'waiting' }, 'Waiting for the presenter to open a document…'))
       return
     }
-    handle.doc.off('update', mountWhenKnown)
+    watch(undefined)
     view = createDocumentView(kind, handle.doc, handle.awareness)
     replaceChildren(content, view.element)
     document.body.dataset['document'] = kind
@@ -72,10 +80,15 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
   })
   handle.awareness.on('change', showPresence)
   showPresence()
-  void handle.synced.then(() => {
-    handle.doc.on('update', mountWhenKnown)
+  // Edits made while read-only (a race with a take-back) are discarded by replacing the document:
+  // the views follow the new one.
+  handle.on('doc', () => {
+    view?.destroy()
+    view = undefined
     mountWhenKnown()
   })
+  // If the handle stops before its first sync, the revoked and error events have said why.
+  handle.synced.then(mountWhenKnown, () => undefined)
 }
 
 function colorFor(clientId: number): string {
