@@ -27,6 +27,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
     rollupOptions: {
       input: { present: here('present.html'), join: here('join.html') },
+      // The chunk both pages load (the API client, the base stylesheet) is named for what it is.
+      output: {
+        chunkFileNames: 'assets/shared-[hash].js',
+        assetFileNames: ({ names }) => (names.some((name) => /^(present|join)\./.test(name)) ? 'assets/[name]-[hash][extname]' : 'assets/shared-[hash][extname]'),
+      },
     },
   },
 })
