@@ -11,6 +11,7 @@ import type {
   GrantWithSessions,
   IssuedToken,
   Link,
+  LiveRoom,
   NewLink,
   Redeemed,
   RevokedLink,
@@ -53,6 +54,11 @@ export class LecternApi {
   /** The same API with another credential (or none). */
   withCredential(credential: string | undefined): LecternApi {
     return new LecternApi({ api: this.api, fetch: this.fetch, ...(credential !== undefined ? { credential } : {}) })
+  }
+
+  /** The rooms open on this relay now, the busiest first (server admin only). */
+  async liveRooms(): Promise<LiveRoom[]> {
+    return (await this.call<{ rooms: LiveRoom[] }>('GET', '/rooms')).rooms
   }
 
   createLink(room: string, link: NewLink): Promise<CreatedLink> {

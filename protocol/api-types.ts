@@ -28,6 +28,12 @@ export interface Grant {
   displayName?: string
 }
 
+/** A room open on the relay now, with its connected sessions. */
+export interface LiveRoom {
+  room: string
+  sessions: number
+}
+
 /** A grant as the room's grants list shows it: with its sessions connected to this relay now. */
 export interface GrantWithSessions extends Grant {
   sessions: number

@@ -91,7 +91,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     metrics,
     log,
     admission: new GrantAdmission(access.store, live, log),
-    routes: [tokenServiceRoutes(access.service, access.authenticator), await webPageRoutes()],
+    routes: [
+      tokenServiceRoutes(access.service, access.authenticator, () =>
+        [...relay.rooms.values()].map((room) => ({ room: room.name, sessions: room.sessions.size }))),
+      await webPageRoutes(),
+    ],
   })
   const { host, port } = await server.listen()
   const urlHost = host.includes(':') ? `[${host}]` : host

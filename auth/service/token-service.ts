@@ -292,7 +292,7 @@ function requireUser(principal: Principal | null): UserPrincipal {
   return principal
 }
 
-function requireServerAdmin(principal: Principal | null): Principal {
+export function requireServerAdmin(principal: Principal | null): Principal {
   if (!principal) throw new ServiceError(401, 'unauthorized', 'this call needs the server admin credential')
   if (principal.kind !== 'admin') throw new ServiceError(403, 'forbidden', 'this call needs the server admin credential')
   return principal

@@ -1,20 +1,38 @@
 /** The token service's HTTP API under `/api/v1/`, described in openapi.yaml. */
 import type { Authenticator } from '../../auth/service/authenticator.js'
-import type { TokenService } from '../../auth/service/token-service.js'
+import { requireServerAdmin, type TokenService } from '../../auth/service/token-service.js'
 import { endSessionsQuery, emptyBody, grantBody, newLinkBody, redeemBody, rotateBody } from './api-bodies.js'
 import { apiRouter, type ApiRoute } from './api-router.js'
 import type { RouteHandler } from './http-server.js'
 
 export const API_PREFIX = '/api/v1'
 
-export function tokenServiceRoutes(service: TokenService, authenticator: Authenticator): RouteHandler {
-  return apiRouter(API_PREFIX, apiRoutes(service), (authorization) => authenticator.authenticate(authorization))
+/** A room open on this relay now, with its connected sessions. */
+export interface LiveRoom {
+  room: string
+  sessions: number
+}
+
+/** The rooms open on this relay; none where the API runs without one (`lectern api`). */
+export type LiveRooms = () => LiveRoom[]
+
+export function tokenServiceRoutes(service: TokenService, authenticator: Authenticator, liveRooms: LiveRooms = () => []): RouteHandler {
+  return apiRouter(API_PREFIX, apiRoutes(service, liveRooms), (authorization) => authenticator.authenticate(authorization))
 }
 
 /** Every route of the API; openapi.yaml describes exactly these (a test holds the two in step). */
-export function apiRoutes(service: TokenService): ApiRoute[] {
+export function apiRoutes(service: TokenService, liveRooms: LiveRooms = () => []): ApiRoute[] {
   const ok = (body: unknown) => ({ status: 200, body })
   return [
+    {
+      // The presenter's console lists these for the server admin: JupyterLab's room names are not typed by hand.
+      method: 'GET',
+      path: '/rooms',
+      handle: async ({ principal }) => {
+        requireServerAdmin(principal)
+        return ok({ rooms: liveRooms().sort((a, b) => b.sessions - a.sessions || a.room.localeCompare(b.room)) })
+      },
+    },
     {
       method: 'POST',
       path: '/rooms/:room/links',

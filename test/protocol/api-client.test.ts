@@ -58,6 +58,7 @@ describe('LecternApi', () => {
     expect(await admin.revokeLink(room, link.id, { endSessions: false })).toMatchObject({ grantsRevoked: 0, link: { status: 'revoked' } })
     expect(await guest.leaveRoom(room)).toMatchObject({ grant: { subject: redeemed.subject } })
     expect(await admin.rotateKeys({ graceSeconds: 60 })).toMatchObject({ graceSeconds: 60 })
+    expect(await admin.liveRooms()).toEqual([])
 
     expect(new Set(calls)).toEqual(
       new Set([
@@ -73,6 +74,7 @@ describe('LecternApi', () => {
         `DELETE /api/v1/rooms/course-101%2Fweek-3/links/${link.id}`,
         'DELETE /api/v1/me/rooms/course-101%2Fweek-3',
         'POST /api/v1/keys/rotate',
+        'GET /api/v1/rooms',
       ]),
     )
   })

@@ -7,6 +7,7 @@ import type { Grant } from '../../auth/grants.js'
 import type { LinkView } from '../../auth/share-links.js'
 import type { IssuedToken, NewLinkRequest, RedeemResult, SharedRoom, TokenService } from '../../auth/service/token-service.js'
 import type * as Wire from '../../protocol/api-types.js'
+import type { LiveRoom } from '../../relay/http/api.js'
 
 type Answer<Method extends keyof TokenService> = TokenService[Method] extends (...args: never[]) => Promise<infer T> ? T : never
 
@@ -19,6 +20,7 @@ describe('API wire types', () => {
     expectTypeOf<SharedRoom>().toExtend<Wire.SharedRoom>()
     expectTypeOf<Answer<'createLink'>>().toExtend<Wire.CreatedLink>()
     expectTypeOf<Answer<'listGrants'>>().toExtend<Wire.GrantWithSessions[]>()
+    expectTypeOf<LiveRoom>().toExtend<Wire.LiveRoom>()
     expectTypeOf<Answer<'revokeLink'>>().toExtend<Wire.RevokedLink>()
     expectTypeOf<Answer<'setGrant'>>().toExtend<Wire.GrantChange>()
     expectTypeOf<Answer<'revokeGrant'>>().toExtend<Wire.GrantEnded>()

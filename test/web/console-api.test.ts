@@ -1,4 +1,4 @@
-/** What the presenter's console asks of the API beyond the token service's own calls: live session counts per grant. */
+/** What the presenter's console asks of the API beyond the token service's own calls: live session counts per grant, open rooms. */
 import { describe, expect, it } from 'vitest'
 import type { GrantView, RedeemResult } from '../../auth/service/token-service.js'
 import { rawClient, sleep, useTestRelay } from '../support/relay-fixture.js'
@@ -35,5 +35,30 @@ describe('grants list', () => {
     }
     expect(now).toEqual({ Ada: 1, Bob: 0 })
     laptop.ws.close()
+  })
+})
+
+describe('open rooms', () => {
+  it('lists the rooms open on this relay with their sessions, for the server admin only', async () => {
+    const relay = await fixture.start()
+    const api = new ApiClient(relay.url)
+    const admin = api.as(await readAdminKey(relay.dataDir))
+    expect(await admin.ok('GET', '/rooms')).toEqual({ rooms: [] })
+    const a = [rawClient(relay.url, 'json:notebook:0b7c', await relay.mint('json:notebook:0b7c', 'read'))]
+    a.push(rawClient(relay.url, 'json:notebook:0b7c', await relay.mint('json:notebook:0b7c', 'write')))
+    const b = rawClient(relay.url, 'course/week-1', await relay.mint('course/week-1', 'read'))
+    await Promise.all([...a, b].map((client) => client.opened))
+    expect(await admin.ok('GET', '/rooms')).toEqual({
+      rooms: [
+        { room: 'json:notebook:0b7c', sessions: 2 },
+        { room: 'course/week-1', sessions: 1 },
+      ],
+    })
+
+    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('course/week-1')}/links`, { scope: 'admin' }, 201)
+    const roomAdmin = api.as((await api.ok<RedeemResult>('POST', '/redeem', { code })).guestKey!)
+    expect(await roomAdmin.raw('GET', '/rooms')).toMatchObject({ status: 403, body: { error: 'forbidden' } })
+    expect(await api.raw('GET', '/rooms')).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
+    for (const client of [...a, b]) client.ws.close()
   })
 })

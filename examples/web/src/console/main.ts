@@ -1,12 +1,14 @@
 /**
- * The presenter's console: sign in, pick a room (those you administer, or any room by name with the
- * server admin key), then hand out links and run the audience. All through `lectern/client`'s API.
+ * The presenter's console: sign in, pick a room (those you administer; with the server admin key,
+ * the rooms open on the relay or any room by name), then hand out links and run the audience. All
+ * through `lectern/client`'s API.
  */
 import { byId, h, replaceChildren } from '../dom.js'
 import { RoomPanel } from './room-panel.js'
 import { forgetCredential, signIn, signInForm, storeCredential, storedCredential, type Presenter } from './sign-in.js'
 
 const RECENT_KEY = 'lectern.present.rooms'
+const LIVE_ROOMS_POLL_MS = 5000
 const main = byId('app')
 const who = byId('who')
 let panel: RoomPanel | undefined
@@ -31,6 +33,7 @@ async function start(credential: string | null, remember = false, problem?: stri
 function showConsole(presenter: Presenter): void {
   const signOut = h('button', { type: 'button', className: 'secondary' }, 'Sign out')
   signOut.addEventListener('click', () => {
+    clearInterval(roomPoll)
     panel?.close()
     forgetCredential()
     replaceChildren(who)
@@ -46,14 +49,31 @@ function showConsole(presenter: Presenter): void {
     remember(room)
     listRooms()
   }
+  // Rooms open on the relay now (server admin only), with how many are connected.
+  let live = new Map<string, number>()
   const listRooms = () => {
-    const names = [...new Set([...presenter.rooms, ...recentRooms()])]
+    const names = [...new Set([...live.keys(), ...presenter.rooms, ...recentRooms()])]
     replaceChildren(rooms, ...names.map((room) => {
-      const button = h('button', { type: 'button', className: room === panel?.room ? 'room current' : 'room' }, room)
+      const sessions = live.get(room)
+      const button = h(
+        'button',
+        { type: 'button', className: room === panel?.room ? 'room current' : 'room' },
+        room,
+        sessions ? h('span', { className: 'live-count' }, ` · ${sessions} connected`) : null,
+      )
       button.addEventListener('click', () => open(room))
       return h('li', null, button)
     }))
   }
+  const refreshLiveRooms = () => {
+    if (!presenter.serverAdmin || document.visibilityState === 'hidden') return
+    presenter.api.liveRooms().then((open) => {
+      live = new Map(open.map(({ room, sessions }) => [room, sessions]))
+      listRooms()
+    }, () => undefined)
+  }
+  const roomPoll = setInterval(refreshLiveRooms, LIVE_ROOMS_POLL_MS)
+  refreshLiveRooms()
   const name = h('input', { type: 'text', name: 'room', required: true, placeholder: 'course-101/week-3', spellcheck: false })
   const openForm = h('form', { className: 'open-room' }, h('label', null, 'Room', name), h('button', { type: 'submit' }, 'Open'))
   openForm.addEventListener('submit', (event) => {
