@@ -22,7 +22,10 @@ export interface DocumentView {
 export function documentKind(doc: Y.Doc, room: string): DocumentKind | undefined {
   // A root type that arrived from the relay exists in doc.share before anyone asked for it by type.
   if (doc.share.has('cells') || room.startsWith('json:notebook:')) return 'notebook'
-  if (doc.share.has('source')) return 'text'
+  if (doc.share.has('source') || room.startsWith('text:')) return 'text'
+  // An empty file has no text yet, but JupyterLab's document state names its path.
+  const path = doc.share.has('state') ? doc.getMap('state').get('path') : undefined
+  if (typeof path === 'string' && !path.endsWith('.ipynb')) return 'text'
   return undefined
 }
 

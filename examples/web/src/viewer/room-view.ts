@@ -13,7 +13,7 @@ const PALETTE = ['#d9480f', '#2b8a3e', '#1864ab', '#862e9c', '#c2255c', '#087f5b
 
 export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: string | undefined): void {
   const status = byId('status')
-  const notice = h('p', { className: 'notice', hidden: true })
+  const notice = h('p', { className: 'notice', hidden: true, role: 'status' })
   const presence = h('p', { className: 'presence' }, 'Connecting…')
   const content = h('div', { className: 'document' }, h('p', { className: 'waiting' }, 'Loading the document…'))
   replaceChildren(main, presence, notice, content)
