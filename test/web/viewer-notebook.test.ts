@@ -1,0 +1,87 @@
+/**
+ * The viewer follows a notebook as JupyterLab changes it: a document that appears after the viewer
+ * joined, cells moved (deleted and re-inserted), a cell's type changed, outputs cleared and
+ * replaced, and outputs in the older plain-JSON layout of jupyter-ydoc.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import * as Y from 'yjs'
+import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { useTestRelay } from '../support/relay-fixture.js'
+import { browserMissing, launchBrowser, newPage, requireBuiltPages, until } from './browser.js'
+import { cellMap, presenterClient, writeNotebook } from './room-writer.js'
+
+const skip = browserMissing()
+
+describe.skipIf(skip)('viewer: a notebook changing under it', () => {
+  const fixture = useTestRelay()
+  let browser: Browser
+
+  beforeAll(async () => {
+    requireBuiltPages()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('waits for the document, then follows moves, type changes and new outputs', async () => {
+    const relay = await fixture.start()
+    const room = 'lab/changing'
+    const admin = new ApiClient(relay.url, await readAdminKey(relay.dataDir))
+    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
+    const context = await browser.newContext()
+    const { page, problems } = await newPage(context)
+    await page.goto(`${relay.url.replace('ws:', 'http:')}/join#${code}`)
+    await page.getByRole('button', { name: 'Join' }).click()
+    await page.locator('.waiting', { hasText: 'Waiting for the presenter' }).waitFor()
+
+    const presenter = await presenterClient(relay, room, 'Ada')
+    const doc = presenter.doc
+    writeNotebook(doc, [
+      { cell_type: 'markdown', source: '# First' },
+      { cell_type: 'code', source: 'x = 1', execution_count: null },
+      { cell_type: 'code', source: 'y = 2', execution_count: null },
+    ])
+    const cellTexts = () => page.locator('.notebook > .cell').evaluateAll((cells) => cells.map((cell) => cell.querySelector('h1, h2, .cm-content')?.textContent ?? ''))
+    await until(async () => (await cellTexts()).join('|') === 'First|x = 1|y = 2', 'the notebook appears')
+
+    // JupyterLab moves a cell by deleting it and inserting a copy elsewhere.
+    const cells = doc.getArray<Y.Map<unknown>>('cells')
+    doc.transact(() => {
+      cells.delete(2, 1)
+      cells.insert(0, [cellMap({ cell_type: 'code', source: 'y = 2' })])
+    })
+    await until(async () => (await cellTexts()).join('|') === 'y = 2|First|x = 1', 'the moved cell is first')
+
+    // A code cell becomes Markdown.
+    cells.get(2).set('cell_type', 'markdown')
+    cells.get(2).set('source', new Y.Text('## Now prose'))
+    await until(async () => (await cellTexts()).join('|') === 'y = 2|First|Now prose', 'the cell is rendered as Markdown')
+
+    // Outputs arrive (recent layout: Y.Maps), are cleared, and come back in the older plain-JSON layout.
+    const first = cells.get(0)
+    const outputs = new Y.Array<unknown>()
+    first.set('outputs', outputs)
+    first.set('execution_count', 7)
+    const stream = new Y.Map<unknown>()
+    stream.set('output_type', 'stream')
+    stream.set('name', 'stdout')
+    stream.set('text', new Y.Text('two\n'))
+    outputs.push([stream])
+    await page.locator('pre.output-stream', { hasText: 'two' }).waitFor()
+    await expect(page.locator('.in-prompt').first().textContent()).resolves.toBe('[7]:')
+    ;(stream.get('text') as Y.Text).insert(4, 'three\n')
+    await page.locator('pre.output-stream', { hasText: 'three' }).waitFor()
+    outputs.delete(0, 1)
+    await until(async () => (await page.locator('pre.output-stream').count()) === 0, 'the output is cleared')
+    outputs.push([{ output_type: 'execute_result', execution_count: 7, data: { 'text/plain': ['2', '\n'] }, metadata: {} }])
+    await page.locator('.out-prompt', { hasText: 'Out[7]:' }).waitFor()
+    await expect(page.locator('.output-data pre.output-text').textContent()).resolves.toBe('2\n')
+
+    expect(problems.errors).toEqual([])
+    expect(problems.violations).toEqual([])
+    await context.close()
+    presenter.destroy()
+  })
+})
