@@ -5,14 +5,13 @@
  * write, the attendee edits, the presenter takes it back and finally revokes the link, and the
  * attendee's page says the session ended. Screenshots of both pages land in test-output/web/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { readAdminKey } from '../support/token-service-client.js'
+import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
-import { browserMissing, launchBrowser, newPage, requireBuiltPages, screenshotPath, until, type PageProblems } from './browser.js'
+import { launchBrowser, newPage, requireBuiltPages, screenshotPath, type PageProblems } from './browser.js'
 import { ORANGE_PNG, cellMap, cellSource, presenterClient, writeNotebook } from './room-writer.js'
-
-const skip = browserMissing()
 
 async function openRoom(desk: Page, room: string): Promise<void> {
   await desk.locator('form.open-room input[name=room]').fill(room)
@@ -41,7 +40,7 @@ function audienceRow(desk: Page, name: string) {
   return desk.locator('.audience tbody tr', { hasText: name })
 }
 
-describe.skipIf(skip)('web app: the presenter story', () => {
+describeWithChromium('web app: the presenter story', () => {
   const fixture = useTestRelay()
   let browser: Browser
 
@@ -156,7 +155,7 @@ describe.skipIf(skip)('web app: the presenter story', () => {
     // Give Bob write: the editor becomes editable in place and says so; his edit reaches the presenter.
     await audienceRow(desk, 'Bob').getByRole('button', { name: 'Give write' }).click()
     await notes.locator('.notice', { hasText: 'you can edit' }).waitFor()
-    await until(async () => (await editor.getAttribute('contenteditable')) === 'true', 'the editor becomes editable')
+    await waitFor(async () => (await editor.getAttribute('contenteditable')) === 'true', 'the editor becomes editable')
     await editor.click()
     await notes.keyboard.press('Control+End')
     await notes.keyboard.type('# Bob was here\n')
@@ -165,7 +164,7 @@ describe.skipIf(skip)('web app: the presenter story', () => {
 
     // Take it back: read-only again, and typing changes nothing.
     await audienceRow(desk, 'Bob').getByRole('button', { name: 'Take write back' }).click()
-    await until(async () => (await editor.getAttribute('contenteditable')) === 'false', 'the editor is read-only again')
+    await waitFor(async () => (await editor.getAttribute('contenteditable')) === 'false', 'the editor is read-only again')
     await notes.keyboard.type('nope')
     text.insert(text.length, '# presenter marker\n')
     await notes.locator('.text-document .cm-content', { hasText: 'presenter marker' }).waitFor()
@@ -177,7 +176,7 @@ describe.skipIf(skip)('web app: the presenter story', () => {
     await notes.locator('.notice.ended', { hasText: 'This session has ended' }).waitFor()
     await expect(notes.locator('#status').textContent()).resolves.toBe('ended')
     await desk.locator('.links tbody tr[data-status=revoked]', { hasText: 'notes readers' }).waitFor()
-    await until(async () => (await audienceRow(desk, 'Bob').count()) === 0, 'Bob is gone from the file room’s audience')
+    await waitFor(async () => (await audienceRow(desk, 'Bob').count()) === 0, 'Bob is gone from the file room’s audience')
     await notes.screenshot({ path: screenshotPath('viewer-ended'), fullPage: true })
     // The notebook tab is untouched by the other room's revocation.
     await expect(viewer.locator('#status').textContent()).resolves.toBe('live')

@@ -3,17 +3,16 @@
  * joined, cells moved (deleted and re-inserted), a cell's type changed, outputs cleared and
  * replaced, and outputs in the older plain-JSON layout of jupyter-ydoc.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import * as Y from 'yjs'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
-import { useTestRelay } from '../support/relay-fixture.js'
-import { browserMissing, launchBrowser, newPage, requireBuiltPages, until } from './browser.js'
+import { describeWithChromium } from '../support/browser.js'
+import { useTestRelay, waitFor } from '../support/relay-fixture.js'
+import { launchBrowser, newPage, requireBuiltPages } from './browser.js'
 import { cellMap, presenterClient, writeNotebook } from './room-writer.js'
 
-const skip = browserMissing()
-
-describe.skipIf(skip)('viewer: a notebook changing under it', () => {
+describeWithChromium('viewer: a notebook changing under it', () => {
   const fixture = useTestRelay()
   let browser: Browser
 
@@ -44,7 +43,7 @@ describe.skipIf(skip)('viewer: a notebook changing under it', () => {
       { cell_type: 'code', source: 'y = 2', execution_count: null },
     ])
     const cellTexts = () => page.locator('.notebook > .cell').evaluateAll((cells) => cells.map((cell) => cell.querySelector('h1, h2, .cm-content')?.textContent ?? ''))
-    await until(async () => (await cellTexts()).join('|') === 'First|x = 1|y = 2', 'the notebook appears')
+    await waitFor(async () => (await cellTexts()).join('|') === 'First|x = 1|y = 2', 'the notebook appears')
 
     // JupyterLab moves a cell by deleting it and inserting a copy elsewhere.
     const cells = doc.getArray<Y.Map<unknown>>('cells')
@@ -52,12 +51,12 @@ describe.skipIf(skip)('viewer: a notebook changing under it', () => {
       cells.delete(2, 1)
       cells.insert(0, [cellMap({ cell_type: 'code', source: 'y = 2' })])
     })
-    await until(async () => (await cellTexts()).join('|') === 'y = 2|First|x = 1', 'the moved cell is first')
+    await waitFor(async () => (await cellTexts()).join('|') === 'y = 2|First|x = 1', 'the moved cell is first')
 
     // A code cell becomes Markdown.
     cells.get(2).set('cell_type', 'markdown')
     cells.get(2).set('source', new Y.Text('## Now prose'))
-    await until(async () => (await cellTexts()).join('|') === 'y = 2|First|Now prose', 'the cell is rendered as Markdown')
+    await waitFor(async () => (await cellTexts()).join('|') === 'y = 2|First|Now prose', 'the cell is rendered as Markdown')
 
     // Outputs arrive (recent layout: Y.Maps), are cleared, and come back in the older plain-JSON layout.
     const first = cells.get(0)
@@ -74,7 +73,7 @@ describe.skipIf(skip)('viewer: a notebook changing under it', () => {
     ;(stream.get('text') as Y.Text).insert(4, 'three\n')
     await page.locator('pre.output-stream', { hasText: 'three' }).waitFor()
     outputs.delete(0, 1)
-    await until(async () => (await page.locator('pre.output-stream').count()) === 0, 'the output is cleared')
+    await waitFor(async () => (await page.locator('pre.output-stream').count()) === 0, 'the output is cleared')
     outputs.push([{ output_type: 'execute_result', execution_count: 7, data: { 'text/plain': ['2', '\n'] }, metadata: {} }])
     await page.locator('.out-prompt', { hasText: 'Out[7]:' }).waitFor()
     await expect(page.locator('.output-data pre.output-text').textContent()).resolves.toBe('2\n')

@@ -3,14 +3,13 @@
  * carry <img onerror>, <script>, javascript: links and an <iframe> must not run anything in the
  * viewer, while their harmless parts still show. And the page's CSP stops what a sanitizer missed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay } from '../support/relay-fixture.js'
-import { browserMissing, launchBrowser, newPage, requireBuiltPages, screenshotPath } from './browser.js'
+import { launchBrowser, newPage, requireBuiltPages, screenshotPath } from './browser.js'
 import { presenterClient, writeNotebook } from './room-writer.js'
-
-const skip = browserMissing()
 
 const HOSTILE_MARKDOWN = [
   '# Harmless heading',
@@ -30,7 +29,7 @@ const HOSTILE_HTML = [
   '<style>body { display: none }</style>',
 ].join('')
 
-describe.skipIf(skip)('viewer: untrusted notebook content', () => {
+describeWithChromium('viewer: untrusted notebook content', () => {
   const fixture = useTestRelay()
   let browser: Browser
 
