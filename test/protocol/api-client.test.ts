@@ -127,7 +127,7 @@ describe('API error codes', () => {
       const text = await readFile(source, 'utf8')
       for (const match of text.matchAll(/ServiceError\(\d+, '([a-z_]+)'/g)) answered.add(match[1]!)
       // Errors sent directly by the API's servers (not by the static pages).
-      if (/\/(api-[a-z-]+|server)\.ts$/.test(source)) for (const match of text.matchAll(/sendError\(res, \d+, '([a-z_]+)'/g)) answered.add(match[1]!)
+      if (/\/(api-[a-z-]+|(http-)?server)\.ts$/.test(source)) for (const match of text.matchAll(/sendError\(res, \d+, '([a-z_]+)'/g)) answered.add(match[1]!)
       // A status chosen at run time: `new ServiceError(a ? 503 : 401, a ? 'x' : 'y', …)`.
       for (const line of text.split('\n').filter((line) => line.includes('ServiceError('))) {
         for (const match of line.matchAll(/\? '([a-z_]+)' : '([a-z_]+)'/g)) answered.add(match[1]!).add(match[2]!)
