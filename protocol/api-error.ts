@@ -23,6 +23,7 @@ export const API_ERROR_CODES = [
   'link_used_up',
   'link_revoked',
   'identity_unavailable',
+  'store_unavailable',
   'internal',
 ] as const
 

@@ -22,7 +22,14 @@ export class GrantAdmission implements AdmissionPolicy {
 
   async admit(claims: RoomClaims): ReturnType<AdmissionPolicy['admit']> {
     if (claims.gid === undefined) return tokenOnlyAdmission.admit(claims)
-    const grant = await this.store.grant(claims.gid)
+    let grant
+    try {
+      grant = await this.store.grant(claims.gid)
+    } catch (error) {
+      // Cluster mode with Redis away: the client retries (45xx) and gets in once it is back.
+      this.log.error({ room: claims.room, err: error }, 'looking up the grant of a session failed')
+      return { ok: false, code: CloseCode.roomUnavailable, reason: 'grants unavailable' }
+    }
     // A token names its grant by id; a grant re-created after a revocation has a new id, so the
     // old token stays refused.
     if (!grant || grant.room !== claims.room) return { ok: false, code: CloseCode.forbidden, reason: 'grant revoked' }

@@ -117,6 +117,23 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
     }
   })
 
+  it('refuses access calls with 503 and grant-backed sessions with 4500 while Redis is away, and recovers', async () => {
+    const { code } = await adminA.ok<{ code: string }>('POST', `${roomPath('outage')}/links`, { scope: 'read' }, 201)
+    const redeemed = await new ApiClient(nodeB.url).ok<RedeemResult>('POST', '/redeem', { code })
+    await redis.kill()
+    await waitFor(async () => (await adminA.raw('GET', `${roomPath('outage')}/grants`)).status === 503, 'node A notices Redis is gone')
+    expect(await adminB.raw('PUT', `${roomPath('outage')}/grants/user:carol`, { scope: 'write' })).toMatchObject({
+      status: 503,
+      body: { error: 'store_unavailable' },
+    })
+    expect(await rawClient(nodeA.url, 'outage', redeemed.token).closed).toMatchObject({ code: 4500 })
+    await redis.restart()
+    await waitFor(async () => (await adminB.raw('GET', `${roomPath('outage')}/grants`)).status === 200, 'node B is back', 20_000)
+    const session = rawClient(nodeB.url, 'outage', redeemed.token)
+    await session.opened
+    session.ws.close()
+  })
+
   it('keeps grants, links and use counts through a Redis restart (AOF)', async () => {
     const room = 'durable'
     await adminA.ok('PUT', `${roomPath(room)}/grants/user:carol`, { scope: 'write' }, 201)

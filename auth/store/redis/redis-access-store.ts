@@ -7,6 +7,7 @@
  */
 import { changeGrant, givenByLink, grantAt, newGrant, upgradeStoredGrant, withoutLink, type Grant, type GrantChange } from '../../grants.js'
 import type { ShareLink } from '../../share-links.js'
+import { ServiceError } from '../../service/errors.js'
 import { AccessState } from '../access-state.js'
 import type { AccessStore, GrantExpiries, LinkRevocation, LinkRevoked, RedeemOutcome, RedeemRefusal, RedeemRequest } from '../access-store.js'
 import {
@@ -36,6 +37,7 @@ export class RedisAccessStore implements AccessStore {
   ) {}
 
   async grant(id: string): Promise<Grant | undefined> {
+    this.checkUp()
     return parseGrant(await this.redis.command(['GET', `${this.prefix}grant:${id}`]))
   }
 
@@ -158,7 +160,14 @@ export class RedisAccessStore implements AccessStore {
   }
 
   private run(script: string, ...args: string[]): Promise<RedisReply> {
+    this.checkUp()
     return this.redis.command(['EVAL', script, '0', this.prefix, ...args])
+  }
+
+  /** While Redis is away a command would wait for its return: callers get a clear refusal at once instead. */
+  private checkUp(): void {
+    const down = this.redis.down
+    if (down !== null) throw new ServiceError(503, 'store_unavailable', `grants and links cannot be reached (${down}): try again shortly`)
   }
 }
 

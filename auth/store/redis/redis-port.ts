@@ -7,6 +7,8 @@ export type RedisArg = string | Buffer
 export type RedisReply = Buffer | string | number | null | RedisReply[] | { [key: string]: RedisReply }
 
 export interface RedisPort {
+  /** Null while connected; otherwise why Redis cannot be used (commands would wait for it). */
+  readonly down: string | null
   command(args: RedisArg[]): Promise<RedisReply>
   /** Another connection to the same Redis, not yet connected. */
   duplicate(name: string): RedisPort
