@@ -27,6 +27,8 @@ export class RelayCounters {
   /** Failed writes of room files (each retried), and damaged room files found. */
   storageWriteFailures = 0
   storageDamage = 0
+  /** Handshakes refused with an HTTP status because the same token was refused moments before. */
+  repeatRefusals = 0
   refusedSessions = new Map<string, number>()
 
   refuse(reason: string): void {

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js'
 import type { Relay } from '../core/relay.js'
 import { roomFromRequestUrl, tokenFromRequestUrl } from '../../protocol/room-name.js'
 import type { AdmissionPolicy } from '../access/admission.js'
+import { RefusedTokens, type HttpRefusal } from './refused-tokens.js'
 
 export interface ServerParts {
   config: RelayConfig
@@ -31,6 +32,7 @@ export class RelayServer {
   readonly http: Server
   private readonly wss: WebSocketServer
   private readonly tokenSettings: TokenSettings
+  private readonly refusedTokens = new RefusedTokens()
 
   constructor(private readonly parts: ServerParts) {
     const { config } = parts
@@ -88,14 +90,19 @@ export class RelayServer {
     const { relay, keys, log } = this.parts
     const room = roomFromRequestUrl(req.url)
     if (!room.ok) return this.refuse(req, socket, head, CloseCode.badRoom, room.reason)
-    const verified = await verifyRoomToken(keys, this.tokenSettings, tokenFromRequestUrl(req.url))
-    if (!verified.ok) return this.refuse(req, socket, head, CloseCode.unauthorized, verified.reason)
-    const claims = verified.claims
-    if (claims.room !== room.room) {
-      return this.refuse(req, socket, head, CloseCode.forbidden, 'token is for another room')
+    const token = tokenFromRequestUrl(req.url)
+    const repeated = this.refusedTokens.recall(room.room, token)
+    if (repeated) return this.refuseAtHttp(socket, repeated)
+    const refuse = (code: number, reason: string) => {
+      this.refusedTokens.remember(room.room, token, code, reason)
+      this.refuse(req, socket, head, code, reason)
     }
+    const verified = await verifyRoomToken(keys, this.tokenSettings, token)
+    if (!verified.ok) return refuse(CloseCode.unauthorized, verified.reason)
+    const claims = verified.claims
+    if (claims.room !== room.room) return refuse(CloseCode.forbidden, 'token is for another room')
     const admitted = await this.parts.admission.admit(claims)
-    if (!admitted.ok) return this.refuse(req, socket, head, admitted.code, admitted.reason)
+    if (!admitted.ok) return refuse(admitted.code, admitted.reason)
     let loaded
     try {
       loaded = await relay.openRoom(room.room)
@@ -111,6 +118,17 @@ export class RelayServer {
       this.parts.admission.attached?.(session)
       log.debug({ room: room.room, sub: session.sub, scope: session.scope }, 'session admitted')
     })
+  }
+
+  /** A token refused moments ago: answered with a status and no upgrade (see refused-tokens.ts). */
+  private refuseAtHttp(socket: Duplex, refusal: HttpRefusal): void {
+    this.parts.relay.counters.repeatRefusals++
+    const body = `${refusal.reason}\n`
+    const statusText = refusal.status === 401 ? 'Unauthorized' : 'Forbidden'
+    socket.end(
+      `HTTP/1.1 ${refusal.status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
   }
 
   /**

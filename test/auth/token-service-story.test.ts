@@ -117,10 +117,11 @@ describe('the presenter story', () => {
     expect(carol.provider.wsconnected).toBe(true)
 
     // Nobody who came through the link gets back in: not by reconnecting, not by refreshing, not by redeeming again.
-    // (y-websocket 3.x stops at 4403; 1.5.4 keeps retrying and is refused every time.)
+    // (y-websocket 3.x stops at 4403; 1.5.4 keeps retrying: refused with 4403 once, then with an
+    // HTTP 403 before the upgrade, which it sees as 1006 and backs off from.)
     await sleep(1500)
     const v1Retries = attendees.filter((_, i) => i % 2 === 1).flatMap(({ closes }) => closes)
-    expect(v1Retries.every((code) => code === 4403)).toBe(true)
+    expect(v1Retries.every((code) => code === 4403 || code === 1006)).toBe(true)
     expect(relay.relay.sessions.size).toBe(2)
     const bobKey = api.as(bob.redeemed.guestKey!)
     expect(await bobKey.raw('POST', `${roomPath(ROOM)}/token`)).toMatchObject({ status: 403, body: { error: 'no_grant' } })
