@@ -15,9 +15,17 @@ export interface MachineFacts {
 
 const MEASURED_PACKAGES = ['yjs', 'ws', '@y/websocket-server', '@hocuspocus/server'] as const
 
+/** The version of `name` as Node would load it from here: the nearest node_modules up the tree (bench/ first, then the repo's). */
 async function installedVersion(name: string): Promise<string> {
-  const manifest = JSON.parse(await readFile(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8'))
-  return String((manifest as { version: unknown }).version)
+  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    try {
+      const manifest = JSON.parse(await readFile(new URL(`node_modules/${name}/package.json`, dir), 'utf8')) as { version: unknown }
+      return String(manifest.version)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+  }
+  return 'not installed'
 }
 
 function gitCommit(): string {
