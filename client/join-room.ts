@@ -6,6 +6,7 @@
 import { Awareness } from 'y-protocols/awareness'
 import { LecternApi, apiUrlOfRelay } from '../protocol/api-client.js'
 import { LecternApiError } from '../protocol/api-error.js'
+import type { Redeemed } from '../protocol/api-types.js'
 import { defaultStorage, type KeyStorage } from './key-storage.js'
 import { RoomSession } from './room-session.js'
 import { readTokenClaims } from './token-claims.js'
@@ -48,7 +49,7 @@ function guestKeyName(api: LecternApi): string {
 async function admit(options: JoinOptions, api: LecternApi, storage: KeyStorage): Promise<Admission> {
   const stored = storage.get(guestKeyName(api)) ?? undefined
   const credential = options.credential ?? stored
-  if (options.code !== undefined) return redeem(options, api, storage, credential, options.credential === undefined)
+  if (options.code !== undefined) return redeem(options, options.code, api, storage, credential, options.credential === undefined)
   if (options.token !== undefined) {
     const claims = readTokenClaims(options.token)
     const room = options.room ?? claims.room
@@ -63,20 +64,21 @@ async function admit(options: JoinOptions, api: LecternApi, storage: KeyStorage)
 
 async function redeem(
   options: JoinOptions,
+  code: string,
   api: LecternApi,
   storage: KeyStorage,
   credential: string | undefined,
   fromStorage: boolean,
 ): Promise<Admission> {
-  const request = { code: options.code!, ...(options.displayName !== undefined ? { displayName: options.displayName } : {}) }
-  let redeemed
+  const request = { code, ...(options.displayName !== undefined ? { displayName: options.displayName } : {}) }
+  let redeemed: Redeemed
   try {
     redeemed = await api.withCredential(credential).redeem(request)
   } catch (error) {
     // A stored guest key the server no longer knows (a new deployment): become a new guest.
     if (!(fromStorage && credential !== undefined && error instanceof LecternApiError && error.code === 'unauthorized')) throw error
     storage.remove(guestKeyName(api))
-    return redeem(options, api, storage, undefined, false)
+    return redeem(options, code, api, storage, undefined, false)
   }
   if (options.room !== undefined && options.room !== redeemed.room) {
     throw new TypeError(`joinRoom: the code is for room ${redeemed.room}, not ${options.room}`)

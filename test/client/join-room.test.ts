@@ -42,6 +42,18 @@ describe('joinRoom', () => {
     expect(await fixture.admin.listGrants('talk')).toMatchObject([{ subject: viewer.subject, displayName: 'Bob' }])
   })
 
+  it('becomes a new guest when the stored guest key is one the server does not know', async () => {
+    await fixture.start()
+    const { code } = await fixture.admin.createLink('talk', { scope: 'read' })
+    const storage = memoryStorage()
+    const keyName = `lectern.guestKey ${fixture.admin.api}`
+    storage.set(keyName, 'lct_guest_from-another-deployment')
+    const viewer = await fixture.join({ code, storage })
+    await viewer.synced
+    expect(storage.get(keyName)).toMatch(/^lct_guest_/)
+    expect(storage.get(keyName)).not.toBe('lct_guest_from-another-deployment')
+  })
+
   it('refuses to start without a WebSocket or anything to join with', async () => {
     await fixture.start()
     await expect(fixture.join({ room: 'r', WebSocket: undefined })).rejects.toThrow(/no global WebSocket.*pass one/)
