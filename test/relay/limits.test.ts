@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
 import { encodeAwarenessEntries } from '../../protocol/awareness.js'
-import { encodeSyncUpdate } from '../../protocol/messages.js'
+import { classifyFrame, encodeSyncStep1, encodeSyncUpdate } from '../../protocol/messages.js'
+import { metric } from '../support/metrics.js'
 import { sleep, text, useTestRelay, waitFor, waitSynced, type RawClient, type TestClient } from '../support/relay-fixture.js'
 
 const ROOM = 'limits'
@@ -49,11 +51,14 @@ describe('bad input', () => {
     ]
     for (let i = 0; i < 300; i++) frames.push(wrapUpdate(randomBytes(1 + (i % 64))))
     for (let i = 0; i < 100; i++) frames.push(randomBytes(1 + (i % 32)))
+    const framesBefore = await metric(relay.port, 'lectern_frames_in_total')
     for (const frame of frames) attacker.send(frame)
-    await sleep(300)
+    // A barrier: every frame the attacker sent has been read.
+    await waitFor(async () => (await metric(relay.port, 'lectern_frames_in_total')) >= framesBefore + frames.length, 'all frames read')
     expect(attacker.ws.readyState).toBe(attacker.ws.OPEN)
-    const counters = relay.relay.counters
-    expect(counters.malformedFrames + counters.failedUpdates).toBeGreaterThan(0)
+    const refused = (await metric(relay.port, 'lectern_malformed_frames_total')) + (await metric(relay.port, 'lectern_failed_updates_total'))
+    // The nine hand-made frames are malformed or unknown, the 300 random updates mostly fail to apply.
+    expect(refused).toBeGreaterThanOrEqual(9)
 
     b.doc.getText('text').insert(6, ' and well')
     await waitFor(() => text(a.doc) === 'intact and well', 'writers still converge')
@@ -72,7 +77,7 @@ describe('bad input', () => {
     // One client with 32,676,149 structs, in 12 bytes: Yjs would preallocate an array that long.
     const bomb = wrapUpdate(new Uint8Array([1, 0xb5, 0xb2, 0xca, 0x0f, 0x94, 0x4a, 0xec, 0x53, 0x73, 0x73, 0x34]))
     for (let i = 0; i < 20; i++) attacker.send(bomb)
-    await waitFor(() => relay.relay.counters.failedUpdates === 20, 'every bomb refused')
+    await waitFor(async () => (await metric(relay.port, 'lectern_failed_updates_total')) === 20, 'every bomb refused')
     a.doc.getText('text').insert(0, 'unharmed')
     await waitFor(() => text(b.doc) === 'unharmed', 'room still works')
   })
@@ -86,7 +91,7 @@ describe('bad input', () => {
     a.provider.awareness.setLocalStateField('user', 'ada')
     await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 'valid awareness flows')
     expect(b.provider.awareness.getStates().has(777)).toBe(false)
-    expect(relay.relay.counters.malformedFrames).toBe(1)
+    expect(await metric(relay.port, 'lectern_malformed_frames_total')).toBe(1)
   })
 
   it('an update that fails to apply is not forwarded', async () => {
@@ -94,16 +99,24 @@ describe('bad input', () => {
     await writer()
     const sender = await raw()
     const watcher = await raw('read')
-    await sleep(50)
+    // The watcher asks for the document and gets it: what it receives from then on is forwarded traffic.
+    watcher.send(encodeSyncStep1(new Uint8Array([0])))
+    await waitFor(() => watcher.frames.some((frame) => classifyFrame(frame) === 'sync-step2'), 'watcher synced')
     const before = watcher.frames.length
     const garbage = 200
     for (let i = 0; i < garbage; i++) sender.send(wrapUpdate(randomBytes(8 + (i % 40))))
-    await waitFor(() => relay.relay.counters.framesIn >= garbage, 'all garbage read')
-    await sleep(200)
-    const forwarded = watcher.frames.slice(before).filter((frame) => frame[0] === 0).length
+    // A round-trip barrier: a valid update sent after the garbage reaches the watcher after it.
+    const marker = new Y.Doc()
+    marker.getText('text').insert(0, 'marker')
+    const markerFrame = wrapUpdate(Y.encodeStateAsUpdate(marker))
+    sender.send(markerFrame)
+    const isMarker = (frame: Uint8Array) => Buffer.from(frame).equals(Buffer.from(markerFrame))
+    await waitFor(() => watcher.frames.slice(before).some(isMarker), 'the marker arrives after the garbage')
+    const forwarded = watcher.frames.slice(before).filter((frame) => frame[0] === 0 && !isMarker(frame)).length
+    const failed = await metric(relay.port, 'lectern_failed_updates_total')
     // Random bytes mostly fail to decode; those stay local. Only the ones Yjs accepted may travel.
-    expect(relay.relay.counters.failedUpdates).toBeGreaterThan(garbage / 2)
-    expect(forwarded).toBe(garbage - relay.relay.counters.failedUpdates)
+    expect(failed).toBeGreaterThan(garbage / 2)
+    expect(forwarded).toBe(garbage - failed)
   })
 
   it('closes a session that sends text frames with 1003', async () => {
@@ -130,7 +143,7 @@ describe('flow control', () => {
     for (let i = 0; i < 300; i++) t.insert(t.length, String(i % 10))
     await waitFor(() => text(follower.doc).length === 300, 'every write arrives')
     expect(text(follower.doc)).toBe(text(flooder.doc))
-    expect(relay.relay.counters.rateLimitPauses).toBeGreaterThan(0)
+    expect(await metric(relay.port, 'lectern_rate_limit_pauses_total')).toBeGreaterThan(0)
   })
 
   it('closes a receiver that falls behind with 4508, and others keep up', async () => {
@@ -143,16 +156,16 @@ describe('flow control', () => {
     // The kernel absorbs tens of MB on loopback before the relay's own buffer grows: keep writing
     // (bounded) until the relay gives up on the stalled session.
     const blobs = source.doc.getMap('blobs')
-    for (let i = 0; i < 200 && relay.relay.counters.slowReceiverCloses === 0; i++) {
+    for (let i = 0; i < 200 && (await metric(relay.port, 'lectern_slow_receiver_closes_total')) === 0; i++) {
       blobs.set('blob', `${i}:${'y'.repeat(512 * 1024)}`)
       await sleep(5)
     }
-    expect(relay.relay.counters.slowReceiverCloses).toBe(1)
+    expect(await metric(relay.port, 'lectern_slow_receiver_closes_total')).toBe(1)
     const last = blobs.get('blob') as string
     await waitFor(() => healthy.doc.getMap('blobs').get('blob') === last, 'healthy receiver keeps up', 20_000)
     ;(stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume()
     expect((await stalled.closed).code).toBe(4508)
-    await waitFor(() => relay.relay.sessions.size === 2, 'stalled session removed')
+    await waitFor(async () => (await metric(relay.port, 'lectern_sessions')) === 2, 'stalled session removed')
   })
 })
 
@@ -163,7 +176,7 @@ describe('dead peers', () => {
     const dead = await raw('read')
     // A peer that reads nothing answers no ping, like a laptop that went to sleep.
     ;(dead.ws as unknown as { _socket: { pause(): void } })._socket.pause()
-    await waitFor(() => relay.relay.sessions.size === 1, 'dead peer dropped', 5000)
+    await waitFor(async () => (await metric(relay.port, 'lectern_sessions')) === 1, 'dead peer dropped', 5000)
     expect(alive.ws.readyState).toBe(alive.ws.OPEN)
   })
 })
@@ -172,9 +185,9 @@ describe('health and metrics', () => {
   it('reports sessions, rooms and traffic', async () => {
     const relay = await fixture.start()
     const a = await writer('a')
-    await writer('b')
+    const b = await writer('b')
     a.doc.getText('text').insert(0, 'counted')
-    await sleep(100)
+    await waitFor(() => text(b.doc) === 'counted', 'the edit went through the relay')
     const health = (await (await fetch(`http://127.0.0.1:${relay.port}/healthz`)).json()) as Record<string, unknown>
     expect(health).toMatchObject({ status: 'ok', rooms: 1, sessions: 2 })
     const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text()
