@@ -30,6 +30,20 @@ describe.skipIf(redisSkipReason)('a cluster of two nodes', () => {
     return client
   }
 
+  /** What `observer` sees of `subject`'s awareness `user` field. */
+  function userOf(observer: TestClient, subject: TestClient): string | undefined {
+    return (observer.provider.awareness.getStates().get(subject.doc.clientID) as { user?: string } | undefined)?.user
+  }
+
+  /** Ada on node 0 and Bob on node 1, Bob seeing Ada's awareness state. */
+  async function adaSeenByBob(room: string): Promise<{ ada: TestClient; bob: TestClient }> {
+    const ada = await join(0, 'v3', room, 'ada')
+    const bob = await join(1, 'v3', room, 'bob')
+    ada.provider.awareness.setLocalStateField('user', 'ada')
+    await waitFor(() => userOf(bob, ada) === 'ada', 'bob sees ada across nodes')
+    return { ada, bob }
+  }
+
   it('converges writers on different nodes, 1.5.4 and 3.x, and gives late joiners everything', async () => {
     const room = 'cluster/notebook-1'
     const ada = await join(0, 'v1', room, 'ada')
@@ -44,21 +58,14 @@ describe.skipIf(redisSkipReason)('a cluster of two nodes', () => {
   })
 
   it('carries awareness across nodes and removes it when the session leaves', async () => {
-    const room = 'cluster/presence'
-    const ada = await join(0, 'v3', room, 'ada')
-    const bob = await join(1, 'v3', room, 'bob')
-    ada.provider.awareness.setLocalStateField('user', 'ada')
-    await waitFor(() => (bob.provider.awareness.getStates().get(ada.doc.clientID) as { user?: string } | undefined)?.user === 'ada', 'bob sees ada')
+    const { ada, bob } = await adaSeenByBob('cluster/presence')
     ada.provider.disconnect()
     await waitFor(() => !bob.provider.awareness.getStates().has(ada.doc.clientID), "ada's state removed on the other node")
   })
 
   it("drops a session's awareness update for a client id that lives on the other node", async () => {
     const room = 'cluster/spoof'
-    const ada = await join(0, 'v3', room, 'ada')
-    const bob = await join(1, 'v3', room, 'bob')
-    ada.provider.awareness.setLocalStateField('user', 'ada')
-    await waitFor(() => bob.provider.awareness.getStates().has(ada.doc.clientID), 'bob sees ada')
+    const { ada, bob } = await adaSeenByBob(room)
     const mallory = rawClient(cluster.nodes[1]!.url, room, await cluster.mint(room, 'read', 'mallory'))
     raws.push(mallory)
     await mallory.opened
@@ -66,17 +73,14 @@ describe.skipIf(redisSkipReason)('a cluster of two nodes', () => {
     mallory.send(encodeAwarenessEntries([{ clientId: ada.doc.clientID, clock: 1000, state: '{"user":"mallory"}' }]))
     // Barrier: bob's own next change crosses node 1 after mallory's frame.
     bob.provider.awareness.setLocalStateField('user', 'bob')
-    await waitFor(() => (ada.provider.awareness.getStates().get(bob.doc.clientID) as { user?: string } | undefined)?.user === 'bob', 'ada sees bob')
-    expect((bob.provider.awareness.getStates().get(ada.doc.clientID) as { user?: string }).user).toBe('ada')
-    expect((ada.provider.awareness.getStates().get(ada.doc.clientID) as { user?: string }).user).toBe('ada')
+    await waitFor(() => userOf(ada, bob) === 'bob', 'ada sees bob')
+    expect(userOf(bob, ada)).toBe('ada')
+    expect(userOf(ada, ada)).toBe('ada')
   })
 
   it("removes a killed node's awareness states on the other node within 30 s", async () => {
     const room = 'cluster/node-death'
-    const ada = await join(0, 'v3', room, 'ada')
-    const bob = await join(1, 'v3', room, 'bob')
-    ada.provider.awareness.setLocalStateField('user', 'ada')
-    await waitFor(() => bob.provider.awareness.getStates().has(ada.doc.clientID), 'bob sees ada')
+    const { ada, bob } = await adaSeenByBob(room)
     // Stop ada reconnecting anywhere: only the node's lease can tell node 1 that she is gone.
     ada.provider.shouldConnect = false
     const observer = rawClient(cluster.nodes[1]!.url, room, await cluster.mint(room, 'read', 'observer'))

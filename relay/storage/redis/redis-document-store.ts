@@ -19,6 +19,7 @@ import { decodeEntry, encodeEntryFields, type PendingEntry } from './stream-entr
 import { parseEntries, StreamReader, type StreamEntry } from './stream-reader.js'
 
 const COMPACT_LEASE_MS = 30_000
+const CLOSE_WAIT_MS = 10_000
 
 interface LoadedRoom {
   name: string
@@ -130,9 +131,21 @@ export class RedisDocumentStore implements DocumentStore {
     return down === null ? { ok: true } : { ok: false, reason: down }
   }
 
+  /**
+   * Saves and releases every room. While Redis is away this waits at most CLOSE_WAIT_MS, so a node
+   * can still be stopped; what it could not append is still held by its clients, which resend it
+   * to the node they reconnect to.
+   */
   async close(): Promise<void> {
-    for (const room of [...this.rooms.keys()]) await this.release(room)
-    await this.leases.stop()
+    const released = (async () => {
+      for (const room of [...this.rooms.keys()]) await this.release(room)
+      await this.leases.stop()
+      return true
+    })()
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_WAIT_MS).unref())
+    if (!(await Promise.race([released, timeout]))) {
+      this.log.error({ rooms: [...this.rooms.keys()], reason: this.redis.down }, 'closing without saving: redis unreachable')
+    }
     await this.reader.stop()
   }
 
