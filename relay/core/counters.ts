@@ -29,6 +29,8 @@ export class RelayCounters {
   storageDamage = 0
   /** Handshakes refused with an HTTP status because the same token was refused moments before. */
   repeatRefusals = 0
+  /** Rooms reloaded because a refused update changed their document half-way. */
+  roomResets = 0
   refusedSessions = new Map<string, number>()
 
   refuse(reason: string): void {

@@ -100,6 +100,7 @@ export class Relay {
       persist: (room, update) => this.store.append(room.name, update, SESSION_ORIGIN),
       publishAwareness: (room, frame) => this.store.publishAwareness(room.name, frame),
       emptied: (room) => this.scheduleUnload(room),
+      corrupted: (room) => this.resetRoom(room),
     }
     const room = new Room(name, this.roomLimits, this.counters, hooks, this.log)
     let updates: Uint8Array[]
@@ -220,12 +221,23 @@ export class Relay {
     this.unloadTimers.set(room.name, timer)
   }
 
+  /** Closes a room whose document a refused update damaged; the next session reloads it from storage. */
+  private resetRoom(room: Room): void {
+    if (this.rooms.get(room.name) !== room) return
+    for (const session of room.sessions) session.close(CloseCode.roomUnavailable, 'room reset after a refused update: reconnect')
+    const timer = this.unloadTimers.get(room.name)
+    if (timer) clearTimeout(timer)
+    this.unloadTimers.delete(room.name)
+    const unloading = this.unloadRoom(room).finally(() => this.unloading.delete(room.name))
+    this.unloading.set(room.name, unloading)
+  }
+
   private async unloadRoom(room: Room): Promise<void> {
     this.rooms.delete(room.name)
     try {
       await this.store.release(room.name)
     } catch (error) {
-      if (!this.stopping && !this.rooms.has(room.name)) {
+      if (!this.stopping && !room.corrupted && !this.rooms.has(room.name)) {
         // Its changes are not saved (a full disk): keep the room in memory and try again later.
         this.log.error({ room: room.name, err: error }, 'saving an idle room failed; kept in memory')
         this.rooms.set(room.name, room)

@@ -22,6 +22,8 @@ export interface RoomHooks {
   publishAwareness(room: Room, frame: Uint8Array): void
   /** The last session left. */
   emptied(room: Room): void
+  /** A refused update changed the document half-way: reload the room from what was stored. */
+  corrupted(room: Room): void
 }
 
 /** What one session may make a room do. */
@@ -42,6 +44,8 @@ export class Room implements RoomHost {
   private readonly awareness: RoomAwareness
   private readonly outbox: RoomOutbox
   private readonly step1Answers = new Step1Answers(this.doc)
+  /** Set when a refused update changed the document half-way: it must not be stored or served. */
+  corrupted = false
 
   constructor(
     readonly name: string,
@@ -62,6 +66,7 @@ export class Room implements RoomHost {
   }
 
   encodeState(): Uint8Array {
+    if (this.corrupted) throw new Error(`room "${this.name}" holds a half-applied update: not saved`)
     return Y.encodeStateAsUpdate(this.doc)
   }
 
@@ -123,8 +128,7 @@ export class Room implements RoomHost {
           session.refuseWrite()
           return
         }
-        if (kind === 'sync-update') this.applyUpdate(session, ownedBytes(received))
-        else this.applyStep2(session, ownedBytes(received))
+        this.applyUpdate(session, ownedBytes(received))
         return
       case 'sync-step1':
         this.answerStep1(session, ownedBytes(received))
@@ -163,18 +167,14 @@ export class Room implements RoomHost {
     this.hooks.publishAwareness(this, frame)
   }
 
-  private applyUpdate(session: Session, frame: Uint8Array): void {
-    const applied = this.applyFrame(session, frame)
-    if (applied === null) return
-    this.hooks.persist(this, applied.update)
-    this.broadcastUpdate(frame, applied.update, session)
-  }
-
   /**
-   * A sync step 2 usually repeats much of what the room has (a reconnecting client sends its
-   * whole document), so only what it actually changed is forwarded, as an ordinary update.
+   * Applies an update or sync step 2 and forwards, as an ordinary update, only what it changed in
+   * the room's document, as Yjs encodes it: not the sender's bytes. A reconnecting client's step 2
+   * mostly repeats what the room has; and a hostile update may reuse another client's ids with
+   * other content, which the room ignores but receivers that lack those ids would take: what
+   * receivers and the store get is exactly what the room holds.
    */
-  private applyStep2(session: Session, frame: Uint8Array): void {
+  private applyUpdate(session: Session, frame: Uint8Array): void {
     const effective = this.applyFrame(session, frame)?.effective
     if (!effective) return
     this.hooks.persist(this, effective)
@@ -204,13 +204,17 @@ export class Room implements RoomHost {
     try {
       Y.applyUpdate(this.doc, update, session)
     } catch (error) {
-      // Unreachable for an update that decoded whole, as far as the fuzz tests know. Should Yjs
-      // still throw half-way, whatever it integrated is forwarded and stored like any change, so
-      // no client and no restart sees a room the others never saw.
+      // An update that decodes whole can still refer to items in ways Yjs only trips over while
+      // integrating. Yjs cannot undo what it integrated, so the room is rolled back by reloading
+      // it from storage, which only ever received accepted updates: its sessions are closed with
+      // 4500 and resync. Nothing of the refused update is forwarded or stored.
       this.rejectUpdate(session, error)
       if (effective === null) return null
-      this.log.error({ room: this.name, sub: session.sub }, 'a refused update changed the room: forwarding what it changed')
-      return { update: effective, effective }
+      this.corrupted = true
+      this.counters.roomResets++
+      this.log.error({ room: this.name, sub: session.sub, err: error }, 'a refused update changed the room half-way: reloading it')
+      this.hooks.corrupted(this)
+      return null
     } finally {
       this.doc.off('update', capture)
       this.step1Answers.invalidate()

@@ -43,7 +43,23 @@ class CountingDecoder extends Y.UpdateDecoderV1 {
 
   override readDsLen(): number {
     if (++counted > bound) throw new StructTooMany()
-    return super.readDsLen()
+    const length = super.readDsLen()
+    // Yjs re-encodes a delete range it cannot apply yet, and throws on an empty one half-way.
+    if (length === 0) throw new Error('empty delete range')
+    return length
+  }
+}
+
+/**
+ * Yjs looks up a reference to the item's own client without checking it exists (its earlier structs
+ * must be there), so a reference to the item itself or to a later clock throws half-way through.
+ */
+function checkReferences(item: Y.Item): void {
+  const { client, clock } = item.id
+  for (const reference of [item.origin, item.rightOrigin, item.parent]) {
+    if (reference instanceof Y.ID && reference.client === client && reference.clock >= clock) {
+      throw new Error(`struct ${client}:${clock} refers to a later clock of its own client`)
+    }
   }
 }
 
@@ -55,7 +71,8 @@ export function checkUpdate(update: Uint8Array, maxStructs: number): number {
   counted = 0
   bound = maxStructs
   try {
-    Y.decodeUpdateV2(update, CountingDecoder)
+    const { structs } = Y.decodeUpdateV2(update, CountingDecoder)
+    for (const struct of structs) if (struct instanceof Y.Item) checkReferences(struct)
     return counted
   } catch (error) {
     const work = Math.min(counted, maxStructs)

@@ -35,6 +35,7 @@ const COUNTERS: ReadonlyArray<[string, string, CounterName]> = [
   ['lectern_storage_write_failures_total', 'Writes of room files that failed (the data stays in memory and is retried)', 'storageWriteFailures'],
   ['lectern_storage_damaged_total', 'Damaged room files found (snapshot refused, or log records dropped)', 'storageDamage'],
   ['lectern_repeat_refusals_total', 'Handshakes refused at the HTTP level: the same token was refused within the last minute', 'repeatRefusals'],
+  ['lectern_room_resets_total', 'Rooms reloaded from storage because a refused update changed them half-way', 'roomResets'],
   ['lectern_awareness_over_budget_total', 'Awareness frames dropped because the session spent its awareness budget', 'awarenessOverBudget'],
 ]
 
