@@ -15,6 +15,7 @@ export default defineConfig({
           include: [
             'test/relay/{sync,readonly,awareness,auth,persistence}.test.ts',
             'test/auth/token-service-{story,api}.test.ts',
+            'test/auth/{timed-grants,prefix-grants,link-revocation}.test.ts',
           ],
           env: { LECTERN_TEST_BACKEND: 'redis' },
         },

@@ -5,12 +5,14 @@
 import { open, mkdir, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
-import type { GrantScope } from './grants.js'
+import type { GrantScope, GrantThen } from './grants.js'
 import { PRIVATE_DIRECTORY_MODE } from './files.js'
 
 export type AuditAction =
   | 'grant.created'
   | 'grant.scope_changed'
+  | 'grant.timed'
+  | 'grant.expired'
   | 'grant.revoked'
   | 'grant.left'
   | 'link.created'
@@ -19,6 +21,7 @@ export type AuditAction =
   | 'link.revoked'
   | 'session.ended'
   | 'keys.rotated'
+  | 'room.created'
 
 export interface AuditEvent {
   action: AuditAction
@@ -30,11 +33,16 @@ export interface AuditEvent {
   linkId?: string
   scope?: GrantScope
   previousScope?: GrantScope
+  /** A timed change: when it lapses, and what the grant is then. */
+  until?: string
+  then?: GrantThen
   reason?: string
   /** Live sessions the change reached. */
   sessions?: number
   /** Grants a link revocation took back. */
   grantsRevoked?: number
+  /** Refused redeems counted, not logged one line each. */
+  count?: number
   keyId?: string
 }
 

@@ -5,9 +5,10 @@
 import { LecternApiError, isApiErrorCode } from './api-error.js'
 import type {
   CreatedLink,
+  Grant,
   GrantChange,
   GrantEnded,
-  GrantScope,
+  GrantRequest,
   GrantWithSessions,
   IssuedToken,
   Link,
@@ -85,8 +86,14 @@ export class LecternApi {
     return (await this.call<{ grants: GrantWithSessions[] }>('GET', `/rooms/${segment(room)}/grants`)).grants
   }
 
-  setGrant(room: string, subject: string, grant: { scope: GrantScope }): Promise<GrantChange> {
+  /** `room` may be a prefix (`course-101/*`); with `expiresInSeconds` the change is timed. */
+  setGrant(room: string, subject: string, grant: GrantRequest): Promise<GrantChange> {
     return this.call('PUT', `/rooms/${segment(room)}/grants/${segment(subject)}`, grant)
+  }
+
+  /** Opens a room of the caller's own (an identity user the server allows); 403 otherwise. */
+  createRoom(request: { label?: string } = {}): Promise<{ room: string; grant: Grant }> {
+    return this.call('POST', '/rooms', request)
   }
 
   revokeGrant(room: string, subject: string): Promise<GrantEnded> {

@@ -22,6 +22,7 @@ export const API_ERROR_CODES = [
   'link_expired',
   'link_used_up',
   'link_revoked',
+  'rate_limited',
   'identity_unavailable',
   'store_unavailable',
   'internal',

@@ -26,6 +26,20 @@ export interface Grant {
   linkId?: string
   /** The name the redeemer gave; not an identity. */
   displayName?: string
+  /** What its creator called a room they opened. */
+  label?: string
+  /** Bottom first; the top one's scope is `scope` (a link's raise, a timed change). */
+  layers: Array<{ scope: GrantScope; linkId?: string; until?: string; revokeAtExpiry?: true }>
+  /** A timed change lapses at `until`; the grant is then `then`. */
+  until?: string
+  then?: GrantScope | 'revoke'
+}
+
+/** A grant change: `expiresInSeconds` makes it timed; `then` says what happens at its end. */
+export interface GrantRequest {
+  scope: GrantScope
+  expiresInSeconds?: number
+  then?: 'revert' | 'revoke'
 }
 
 /** A room open on the relay now, with its connected sessions. */

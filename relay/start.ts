@@ -90,7 +90,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     keys,
     metrics,
     log,
-    admission: new GrantAdmission(access.store, live, log),
+    admission: new GrantAdmission(access.store, live, log, keys.clock),
     routes: [
       tokenServiceRoutes(access.service, access.authenticator, () =>
         [...relay.rooms.values()].map((room) => ({ room: room.name, sessions: room.sessions.size }))),

@@ -3,6 +3,7 @@
  * variables, defaults) and how they become `TokenServiceSettings`. The admin credential is
  * environment-only: a secret on a command line is visible to every user of the machine.
  */
+import { isSubject } from '../auth/grants.js'
 import { TOKEN_SERVICE_DEFAULTS, type TokenServiceSettings } from '../auth/service/settings.js'
 import { resolveSettings, SettingError, settingRows, type Setting } from './settings.js'
 
@@ -16,6 +17,9 @@ interface FlatSettings {
   audience: string | undefined
   userClaim: string
   groupsClaim: string
+  roomCreators: string | undefined
+  redeemRatePerSecond: number
+  redeemBurst: number
   adminToken: string | undefined
 }
 
@@ -29,6 +33,9 @@ const FLAT_DEFAULTS: FlatSettings = {
   audience: undefined,
   userClaim: 'sub',
   groupsClaim: 'groups',
+  roomCreators: undefined,
+  redeemRatePerSecond: TOKEN_SERVICE_DEFAULTS.redeemRatePerSecond,
+  redeemBurst: TOKEN_SERVICE_DEFAULTS.redeemBurst,
   adminToken: undefined,
 }
 
@@ -43,6 +50,9 @@ export const TOKEN_SERVICE_SETTINGS: ReadonlyArray<Setting<keyof FlatSettings>> 
   { key: 'audience', flag: 'identity-audience', env: 'LECTERN_IDENTITY_AUDIENCE', kind: 'text', placeholder: 'AUD', description: 'the aud claim of identity JWTs', defaultText: 'required with a JWKS' },
   { key: 'userClaim', flag: 'identity-user-claim', env: 'LECTERN_IDENTITY_USER_CLAIM', kind: 'text', placeholder: 'CLAIM', description: 'the identity JWT claim naming the user' },
   { key: 'groupsClaim', flag: 'identity-groups-claim', env: 'LECTERN_IDENTITY_GROUPS_CLAIM', kind: 'text', placeholder: 'CLAIM', description: "the identity JWT claim listing the user's groups" },
+  { key: 'roomCreators', flag: 'room-creators', env: 'LECTERN_ROOM_CREATORS', kind: 'text', placeholder: 'SUBJECTS', description: 'who may open rooms of their own (POST /rooms): subjects, comma-separated, e.g. group:staff', defaultText: '(nobody)' },
+  { key: 'redeemRatePerSecond', flag: 'redeem-rate', env: 'LECTERN_REDEEM_RATE', kind: 'integer', placeholder: 'N', description: 'anonymous redeems per second per client address (429 with Retry-After past it)' },
+  { key: 'redeemBurst', flag: 'redeem-burst', env: 'LECTERN_REDEEM_BURST', kind: 'integer', placeholder: 'N', description: 'anonymous redeems one address may make at once (a class behind one NAT)' },
   { key: 'adminToken', env: 'LECTERN_ADMIN_TOKEN', kind: 'text', placeholder: 'KEY', description: 'the server admin credential (at least 24 characters)', defaultText: 'DATA_DIR/admin.key' },
 ]
 
@@ -56,12 +66,16 @@ export function resolveTokenServiceSettings(
   if (flat.linkTtlSeconds > flat.linkMaxTtlSeconds) {
     throw new SettingError('the default share link lifetime (LECTERN_LINK_TTL) is longer than the maximum (LECTERN_LINK_MAX_TTL)')
   }
+  if (flat.redeemRatePerSecond <= 0 || flat.redeemBurst <= 0) throw new SettingError('--redeem-rate and --redeem-burst must be above 0')
   const settings: TokenServiceSettings = {
     tokenTtlSeconds: flat.tokenTtlSeconds,
     linkTtlSeconds: flat.linkTtlSeconds,
     linkMaxTtlSeconds: flat.linkMaxTtlSeconds,
+    redeemRatePerSecond: flat.redeemRatePerSecond,
+    redeemBurst: flat.redeemBurst,
   }
   if (flat.adminToken !== undefined) settings.adminToken = flat.adminToken
+  if (flat.roomCreators !== undefined) settings.roomCreators = subjectList(flat.roomCreators)
   const { jwksUrl, jwksFile, issuer, audience } = flat
   if (jwksUrl === undefined && jwksFile === undefined) return settings
   if (jwksUrl !== undefined && jwksFile !== undefined) {
@@ -83,3 +97,11 @@ export function resolveTokenServiceSettings(
 
 /** The token service's rows of `serve --help` and of the README's token service settings table. */
 export const TOKEN_SERVICE_FLAG_ROWS = settingRows(TOKEN_SERVICE_SETTINGS, FLAT_DEFAULTS)
+
+/** `group:staff, user:ada` as subjects; anything else is refused at start, naming it. */
+function subjectList(text: string): string[] {
+  const subjects = text.split(',').map((subject) => subject.trim()).filter((subject) => subject !== '')
+  const wrong = subjects.find((subject) => !isSubject(subject))
+  if (wrong !== undefined) throw new SettingError(`--room-creators: "${wrong}" is not a subject (user:NAME or group:NAME)`)
+  return subjects
+}

@@ -3,15 +3,19 @@ import type { RedeemRefusal } from '../store/access-store.js'
 
 /** A refusal the token service explains to its caller: an HTTP status, a stable code, a sentence. */
 export class ServiceError extends Error {
+  readonly retryAfterSeconds: number | undefined
+
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 429 | 500 | 503,
     /** One of the codes of the README's and openapi.yaml's error tables (one typed union, protocol/api-error.ts). */
     readonly code: ApiErrorCode,
     message: string,
-    options?: ErrorOptions,
+    /** With 429, `retryAfterSeconds`: when the caller may try again (the Retry-After header). */
+    options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
     super(message, options)
     this.name = 'ServiceError'
+    this.retryAfterSeconds = options?.retryAfterSeconds
   }
 }
 

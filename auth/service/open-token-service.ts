@@ -9,6 +9,7 @@ import type { AccessStore } from '../store/access-store.js'
 import { loadAdminCredential, type SharedAdminHash } from './admin-credential.js'
 import { Authenticator } from './authenticator.js'
 import { FileAccessStore } from '../store/file-access-store.js'
+import { GrantExpiry } from './grant-expiry.js'
 import type { LiveGrantSessions } from './live-sessions.js'
 import type { TokenServiceSettings } from './settings.js'
 import { TokenService } from './token-service.js'
@@ -42,13 +43,15 @@ export interface OpenedTokenService {
   audit: AuditSink
   /** The admin key file this start created, for telling the operator where it is. */
   createdAdminKeyFile: string | undefined
+  /** Lapses timed grants; `sweep()` applies what is due now. */
+  expiry: GrantExpiry
   close(): Promise<void>
 }
 
 export async function openTokenService(options: OpenTokenServiceOptions): Promise<OpenedTokenService> {
   const { config, settings, log, keys } = options
   const { dataDir } = config
-  const backend = options.backend ?? { store: await FileAccessStore.open(dataDir), events: SINGLE_NODE }
+  const backend = options.backend ?? { store: await FileAccessStore.open(dataDir, { clock: keys.clock }), events: SINGLE_NODE }
   const { store, events } = backend
   const admin = await loadAdminCredential(dataDir, settings.adminToken, backend.adminHash)
   const identity = settings.identity ? await IdentityVerifier.create(settings.identity) : null
@@ -56,6 +59,10 @@ export async function openTokenService(options: OpenTokenServiceOptions): Promis
   const audit = backend.audit ? bothAudits(file, backend.audit) : file
   const tokens: TokenSettings = { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds }
   const service = new TokenService({ store, keys, tokens, settings, audit, live: options.live, events, clock: keys.clock })
+  const expiry = new GrantExpiry(store, service.changes, keys.clock, (error) => log.error({ err: error.message }, 'lapsing timed grants failed'))
+  // Lapses that fell while nothing ran are applied before the first session or call.
+  await expiry.sweep()
+  expiry.start()
   return {
     service,
     authenticator: new Authenticator(admin.hash, identity),
@@ -63,7 +70,9 @@ export async function openTokenService(options: OpenTokenServiceOptions): Promis
     events,
     audit,
     createdAdminKeyFile: admin.createdFile,
+    expiry,
     close: async () => {
+      await expiry.stop()
       await events.close()
       await store.close()
       await file.close()

@@ -10,10 +10,18 @@ export interface TokenServiceSettings {
   linkMaxTtlSeconds: number
   adminToken?: string
   identity?: IdentitySettings
+  /** Who may open rooms of their own (`POST /rooms`): subjects such as `group:staff`. Nobody by default. */
+  roomCreators?: string[]
+  /** Anonymous redeems one client address may make: sustained per second, and burst. */
+  redeemRatePerSecond: number
+  redeemBurst: number
 }
 
 export const TOKEN_SERVICE_DEFAULTS: TokenServiceSettings = {
   tokenTtlSeconds: 600,
   linkTtlSeconds: 86_400,
   linkMaxTtlSeconds: 30 * 86_400,
+  // A 500-person tutorial behind one NAT redeems within the burst; a code guesser gets 10 a second.
+  redeemRatePerSecond: 10,
+  redeemBurst: 600,
 }

@@ -6,20 +6,23 @@
 import { decodeJwt } from 'jose'
 import type { AuditEvent, AuditSink } from '../audit.js'
 import type { Clock } from '../clock.js'
-import { isSubject, roomScopeOf, strongerScope, type Grant, type GrantScope } from '../grants.js'
+import { isSubject, roomScopeOf, type Grant } from '../grants.js'
 import type { KeyRing } from '../keys.js'
 import { hashSecret } from '../secrets.js'
 import { createShareLink, viewLink, type LinkView } from '../share-links.js'
 import { mintRoomToken, type MintRequest, type TokenSettings } from '../tokens.js'
-import { isValidRoomName } from '../../protocol/room-name.js'
 import type { AccessEvents } from '../store/access-events.js'
 import type { AccessStore } from '../store/access-store.js'
 import { redeemRefused, ServiceError } from './errors.js'
+import { GrantChanges } from './grant-changes.js'
+import { RedeemGuard } from './redeem-guard.js'
+import { bestGrant, checkRoom, checkTarget, grantsCovering, prefixesAbove, requireServerAdmin, requireUser } from './room-access.js'
+import { openRoom, type OpenedRoom } from './room-creation.js'
 import { newGuestKey } from './guest-keys.js'
 import type { LiveGrantSessions } from './live-sessions.js'
 import { actorOf, subjectsOf, type Principal, type UserPrincipal } from './principal.js'
 import type { TokenServiceSettings } from './settings.js'
-import type { GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
+import type { GrantRequest, GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
 
 export interface TokenServiceParts {
   store: AccessStore
@@ -33,12 +36,22 @@ export interface TokenServiceParts {
   clock: Clock
 }
 
-export type { GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
+export type { GrantRequest, GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
+
+/** The longest a timed grant change may last. */
+const MAX_TIMED_SECONDS = 366 * 86_400
 
 export class TokenService {
-  constructor(private readonly parts: TokenServiceParts) {}
+  readonly changes: GrantChanges
+  private readonly redeemGuard: RedeemGuard
+
+  constructor(private readonly parts: TokenServiceParts) {
+    this.changes = new GrantChanges(parts.live, parts.events, parts.audit)
+    this.redeemGuard = new RedeemGuard(parts.settings.redeemRatePerSecond, parts.settings.redeemBurst)
+  }
 
   async createLink(principal: Principal | null, room: string, request: NewLinkRequest): Promise<{ link: LinkView; code: string }> {
+    checkRoom(room)
     const admin = await this.requireRoomAdmin(principal, room)
     const { linkTtlSeconds, linkMaxTtlSeconds } = this.parts.settings
     const expiresInSeconds = request.expiresInSeconds ?? linkTtlSeconds
@@ -80,8 +93,8 @@ export class TokenService {
     const revoked = await this.parts.store.revokeLink({ room, linkId, actor, at, revokeGrants: endSessions })
     if (!revoked) throw new ServiceError(404, 'not_found', `room ${room} has no share link ${linkId}`)
     const linkEvent: AuditEvent = { action: 'link.revoked', actor, room, linkId, grantsRevoked: revoked.revokedGrants.length }
-    for (const { grant, previous } of revoked.changedGrants) await this.grantChanged(grant, previous, actor)
-    const sessionsEnded = await this.endGrants(revoked.revokedGrants, actor, 'grant.revoked', 'share link revoked', linkEvent)
+    for (const { grant, previous } of revoked.changedGrants) await this.changes.changed(grant, previous, actor)
+    const sessionsEnded = await this.changes.ended(revoked.revokedGrants, actor, 'grant.revoked', 'share link revoked', linkEvent)
     return { link: viewLink(revoked.link, at), grantsRevoked: revoked.revokedGrants.length, sessionsEnded }
   }
 
@@ -89,10 +102,11 @@ export class TokenService {
    * Redeems a code for the caller: a user's grant goes to them; a caller without a credential
    * becomes a new guest and gets a guest key with the token.
    */
-  async redeem(principal: Principal | null, code: string, displayName?: string): Promise<RedeemResult> {
+  async redeem(principal: Principal | null, code: string, displayName?: string, clientAddress?: string): Promise<RedeemResult> {
     if (principal?.kind === 'admin') {
       throw new ServiceError(403, 'forbidden', 'the server admin credential cannot redeem share links: redeem as a guest or a user')
     }
+    if (!principal && clientAddress !== undefined) this.redeemGuard.admit(clientAddress)
     const redeemer: { subject: string; key?: string } = principal ?? newGuestKey()
     const subject = redeemer.subject
     const outcome = await this.parts.store.redeem({
@@ -103,16 +117,17 @@ export class TokenService {
       ...(displayName !== undefined ? { displayName } : {}),
     })
     if (!outcome.ok) {
-      await this.parts.audit.record({
+      const refused: AuditEvent = {
         action: 'link.redeem_refused',
         actor: principal ? subject : 'anonymous',
         reason: outcome.refusal,
         ...(outcome.link ? { room: outcome.link.room, linkId: outcome.link.id } : {}),
-      })
+      }
+      await this.parts.audit.record(...this.redeemGuard.auditRefusal(refused))
       throw redeemRefused(outcome.refusal)
     }
     const { link, grant, previous } = outcome
-    await this.grantChanged(grant, previous, subject, {
+    await this.changes.changed(grant, previous, subject, {
       action: 'link.redeemed',
       actor: subject,
       room: link.room,
@@ -120,34 +135,57 @@ export class TokenService {
       grantId: grant.id,
       scope: link.scope,
     })
-    const issued = await this.issue(grant, subject)
+    const issued = await this.issue(grant, subject, link.room)
     return { ...issued, subject, ...(redeemer.key !== undefined ? { guestKey: redeemer.key } : {}) }
   }
 
-  /** The room's grants, each with how many of its sessions are connected to this relay now. */
+  /**
+   * The grants naming `room` (a room or a prefix), then those of the prefixes a room is under, each
+   * with how many of its sessions are connected to this relay now.
+   */
   async listGrants(principal: Principal | null, room: string): Promise<GrantView[]> {
     await this.requireRoomAdmin(principal, room)
-    const grants = await this.parts.store.roomGrants(room)
-    return grants
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map((grant) => ({ ...grant, sessions: this.parts.live.sessionCount(grant.id) }))
+    const own = (await this.parts.store.roomGrants(room)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    const above = (await Promise.all(prefixesAbove(room).map((prefix) => this.parts.store.roomGrants(prefix)))).flat()
+    return [...own, ...above].map((grant) => ({ ...grant, sessions: this.parts.live.sessionCount(grant.id) }))
   }
 
-  /** Creates or changes a grant; its live sessions follow at once. */
+  /**
+   * Creates or changes a grant on a room or a prefix; its live sessions follow at once. A timed
+   * change lasts `expiresInSeconds`, then reverts to the scope below it (or, with `then: revoke`,
+   * revokes the grant); a new grant has nothing to revert to.
+   */
   async setGrant(
     principal: Principal | null,
     room: string,
     subject: string,
-    scope: GrantScope,
+    request: GrantRequest,
   ): Promise<{ grant: Grant; created: boolean; sessionsChanged: number }> {
     const admin = await this.requireRoomAdmin(principal, room)
     if (!isSubject(subject)) {
       throw new ServiceError(400, 'invalid_subject', `"${subject}" is not a subject: expected user:NAME or group:NAME (letters, digits, ._@+-)`)
     }
+    const { scope, expiresInSeconds, then } = request
+    if (expiresInSeconds !== undefined && expiresInSeconds > MAX_TIMED_SECONDS) {
+      throw new ServiceError(400, 'invalid_body', `"expiresInSeconds" must be at most ${MAX_TIMED_SECONDS} (366 days)`)
+    }
     const existing = await this.parts.store.grantFor(room, subject)
-    if (existing?.scope === scope) return { grant: existing, created: false, sessionsChanged: 0 }
-    const { grant, previous } = await this.parts.store.setGrant({ room, subject, scope, actor: actorOf(admin), at: this.parts.clock.now() })
-    const sessionsChanged = await this.grantChanged(grant, previous, actorOf(admin))
+    if (!existing && then === 'revert') {
+      throw new ServiceError(400, 'invalid_body', `"then": "revert" needs a grant to go back to, and ${subject} has none on ${room}: use "revoke"`)
+    }
+    if (expiresInSeconds === undefined && existing?.scope === scope && existing.until === undefined) {
+      return { grant: existing, created: false, sessionsChanged: 0 }
+    }
+    const at = this.parts.clock.now()
+    const { grant, previous } = await this.parts.store.setGrant({
+      room,
+      subject,
+      scope,
+      actor: actorOf(admin),
+      at,
+      ...(expiresInSeconds !== undefined ? { until: new Date(at.getTime() + expiresInSeconds * 1000), then: then ?? 'revert' } : {}),
+    })
+    const sessionsChanged = await this.changes.changed(grant, previous, actorOf(admin))
     return { grant, created: previous === undefined, sessionsChanged }
   }
 
@@ -155,7 +193,7 @@ export class TokenService {
     const admin = await this.requireRoomAdmin(principal, room)
     const grant = await this.parts.store.deleteGrant(room, subject)
     if (!grant) throw new ServiceError(404, 'not_found', `${subject} has no grant on room ${room}`)
-    const sessionsEnded = await this.endGrants([grant], actorOf(admin), 'grant.revoked', 'grant revoked')
+    const sessionsEnded = await this.changes.ended([grant], actorOf(admin), 'grant.revoked', 'grant revoked')
     return { grant, sessionsEnded }
   }
 
@@ -168,38 +206,45 @@ export class TokenService {
       .map(({ room, scope, id: grantId, subject, updatedAt }) => ({ room, scope, grantId, via: subject === user.subject ? 'user' : 'group', subject, updatedAt }))
   }
 
-  /** Removes the caller's own grant on a room; their sessions through it end. */
+  /** Removes the caller's own grant on a room or prefix; their sessions through it end. */
   async leave(principal: Principal | null, room: string): Promise<{ grant: Grant; sessionsEnded: number }> {
     const user = requireUser(principal)
-    checkRoom(room)
+    checkTarget(room)
     const grant = await this.parts.store.deleteGrant(room, user.subject)
     if (!grant) {
-      const throughGroup = (await this.grantsOn(room, user)).find((candidate) => candidate.subject !== user.subject)
-      if (throughGroup) {
-        throw new ServiceError(409, 'group_grant', `your access to ${room} comes from ${throughGroup.subject}: a room admin can change it`)
+      const other = (await this.grantsOn(room, user))[0]
+      if (other) {
+        const through = other.room === room ? other.subject : `${other.subject} on ${other.room}`
+        throw new ServiceError(409, 'group_grant', `your access to ${room} comes from ${through}: leave that, or ask a room admin`)
       }
       throw new ServiceError(404, 'not_found', `you have no grant on room ${room}`)
     }
-    const sessionsEnded = await this.endGrants([grant], user.subject, 'grant.left', 'left the room')
+    const sessionsEnded = await this.changes.ended([grant], user.subject, 'grant.left', 'left the room')
     return { grant, sessionsEnded }
   }
 
   /**
-   * A fresh room token for the caller's strongest grant on the room: the refresh call for a guest
-   * (guest key) and the identity exchange for a user (identity JWT). A session admitted with it
-   * follows that one grant.
+   * A fresh room token for the caller's strongest grant reaching the room (its own, a group's, a
+   * prefix's): the refresh call for a guest (guest key) and the identity exchange for a user
+   * (identity JWT). A session admitted with it follows that one grant.
    */
   async roomToken(principal: Principal | null, room: string): Promise<IssuedToken> {
     const user = requireUser(principal)
     checkRoom(room)
-    const grants = await this.grantsOn(room, user)
-    const best = grants.reduce<Grant | undefined>((chosen, grant) => {
-      if (!chosen) return grant
-      if (grant.scope === chosen.scope) return grant.subject === user.subject ? grant : chosen
-      return strongerScope(grant.scope, chosen.scope) === grant.scope ? grant : chosen
-    }, undefined)
+    const best = bestGrant(await this.grantsOn(room, user), user, room)
     if (!best) throw new ServiceError(403, 'no_grant', `room ${room} is not shared with you`)
-    return this.issue(best, user.subject)
+    return this.issue(best, user.subject, room)
+  }
+
+  /** A presenter opens a room of their own: see room-creation.ts. */
+  async createRoom(principal: Principal | null, label?: string): Promise<OpenedRoom> {
+    const opened = await openRoom(this.parts, principal, label)
+    await this.changes.changed(opened.grant, undefined, opened.grant.subject, {
+      action: 'room.created',
+      actor: opened.grant.subject,
+      room: opened.room,
+    })
+    return opened
   }
 
   /** A new signing key; the old ones keep verifying for `graceSeconds` (by default, a token's lifetime). */
@@ -212,62 +257,26 @@ export class TokenService {
     return { keyId: key.kid, graceSeconds: grace }
   }
 
-  private async issue(grant: Grant, sub: string): Promise<IssuedToken> {
+  private async issue(grant: Grant, sub: string, room: string): Promise<IssuedToken> {
     const scope = roomScopeOf(grant.scope)
-    const request: MintRequest = { room: grant.room, scope, sub, ttlSeconds: this.parts.settings.tokenTtlSeconds, gid: grant.id }
+    const request: MintRequest = { room, scope, sub, ttlSeconds: this.parts.settings.tokenTtlSeconds, gid: grant.id }
     if (grant.linkId !== undefined) request.lid = grant.linkId
     const token = await mintRoomToken(this.parts.keys, this.parts.tokens, request)
     const expiresAt = new Date(decodeJwt(token).exp! * 1000).toISOString()
-    return { token, expiresAt, room: grant.room, scope, grant }
+    return { token, expiresAt, room, scope, grant }
   }
 
-  /** Audits a created or changed grant (with `also`, the event that caused it) and moves its live sessions. */
-  private async grantChanged(grant: Grant, previous: Grant | undefined, actor: string, also?: AuditEvent): Promise<number> {
-    const events: AuditEvent[] = also ? [also] : []
-    const base = { actor, room: grant.room, subject: grant.subject, grantId: grant.id, scope: grant.scope }
-    let sessions = 0
-    if (!previous) {
-      events.push({ action: 'grant.created', ...base })
-    } else if (previous.scope !== grant.scope) {
-      // Published first: the other nodes change their sessions while this one changes its own.
-      await this.parts.events.publish({ kind: 'grant.changed', grant, actor })
-      sessions = this.parts.live.scopeChanged(grant)
-      events.push({ action: 'grant.scope_changed', ...base, previousScope: previous.scope, sessions })
-    }
-    await this.parts.audit.record(...events)
-    return sessions
-  }
-
-  /** Ends the live sessions of grants that are gone, then audits it all (`first` leads the batch). */
-  private async endGrants(
-    grants: readonly Grant[],
-    actor: string,
-    action: 'grant.revoked' | 'grant.left',
-    reason: string,
-    first?: AuditEvent,
-  ): Promise<number> {
-    if (grants.length > 0) await this.parts.events.publish({ kind: 'grants.revoked', grants: [...grants], reason, actor })
-    const ended = this.parts.live.revoked(grants, reason)
-    const events: AuditEvent[] = first ? [{ ...first, sessions: ended.length }] : []
-    for (const grant of grants) {
-      const sessions = ended.filter((session) => session.grantId === grant.id).length
-      events.push({ action, actor, room: grant.room, subject: grant.subject, grantId: grant.id, scope: grant.scope, reason, sessions })
-    }
-    for (const session of ended) {
-      events.push({ action: 'session.ended', actor, room: session.room, subject: session.sub, grantId: session.grantId, reason })
-    }
-    await this.parts.audit.record(...events)
-    return ended.length
-  }
-
+  /** The user's grants (their own and their groups') that reach `room`, a room or a prefix. */
   private async grantsOn(room: string, user: UserPrincipal): Promise<Grant[]> {
-    const grants = await this.parts.store.subjectGrants(subjectsOf(user))
-    return grants.filter((grant) => grant.room === room)
+    return grantsCovering(await this.parts.store.subjectGrants(subjectsOf(user)), room)
   }
 
-  /** The server admin, or a user with an admin grant on the room (their own or a group's). */
+  /**
+   * The server admin, or a user with an admin grant reaching the room or prefix (their own or a
+   * group's, on it or on a prefix above it).
+   */
   private async requireRoomAdmin(principal: Principal | null, room: string): Promise<Principal> {
-    checkRoom(room)
+    checkTarget(room)
     if (!principal) throw new ServiceError(401, 'unauthorized', 'this call needs a credential: Authorization: Bearer <credential>')
     if (principal.kind === 'admin') return principal
     const grants = await this.grantsOn(room, principal)
@@ -276,24 +285,4 @@ export class TokenService {
     }
     return principal
   }
-}
-
-function checkRoom(room: string): void {
-  if (!isValidRoomName(room)) {
-    throw new ServiceError(400, 'invalid_room', 'a room name is 1-256 characters of letters, digits and ._:-/')
-  }
-}
-
-function requireUser(principal: Principal | null): UserPrincipal {
-  if (!principal) throw new ServiceError(401, 'unauthorized', 'this call needs a guest key or an identity token: Authorization: Bearer <credential>')
-  if (principal.kind === 'admin') {
-    throw new ServiceError(403, 'forbidden', 'the server admin credential holds no grants of its own: call as a guest or a user')
-  }
-  return principal
-}
-
-export function requireServerAdmin(principal: Principal | null): Principal {
-  if (!principal) throw new ServiceError(401, 'unauthorized', 'this call needs the server admin credential')
-  if (principal.kind !== 'admin') throw new ServiceError(403, 'forbidden', 'this call needs the server admin credential')
-  return principal
 }

@@ -23,6 +23,14 @@ export interface NewLinkRequest {
   label?: string
 }
 
+export interface GrantRequest {
+  scope: GrantScope
+  /** A timed change: it lasts this long, then `then` happens. */
+  expiresInSeconds?: number
+  /** `revert` (back to the scope below; the default) or `revoke` (the grant goes). */
+  then?: 'revert' | 'revoke'
+}
+
 export interface GrantView extends Grant {
   /** Live sessions admitted through this grant, on this relay. */
   sessions: number

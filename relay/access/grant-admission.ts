@@ -5,7 +5,9 @@
  * trusted alone and its session ends at `exp`, as before.
  */
 import type { RoomClaims } from '../../auth/claims.js'
-import { roomScopeOf } from '../../auth/grants.js'
+import type { Clock } from '../../auth/clock.js'
+import { grantAt, roomScopeOf } from '../../auth/grants.js'
+import { targetCovers } from '../../auth/room-patterns.js'
 import { CloseCode } from '../../protocol/close-codes.js'
 import { tokenOnlyAdmission, type AdmissionPolicy } from './admission.js'
 import type { Session, SessionIdentity } from '../core/session.js'
@@ -18,21 +20,24 @@ export class GrantAdmission implements AdmissionPolicy {
     private readonly store: AccessStore,
     private readonly live: LocalGrantSessions,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {}
 
   async admit(claims: RoomClaims): ReturnType<AdmissionPolicy['admit']> {
     if (claims.gid === undefined) return tokenOnlyAdmission.admit(claims)
-    let grant
+    let stored
     try {
-      grant = await this.store.grant(claims.gid)
+      stored = await this.store.grant(claims.gid)
     } catch (error) {
       // Cluster mode with Redis away: the client retries (45xx) and gets in once it is back.
       this.log.error({ room: claims.room, err: error }, 'looking up the grant of a session failed')
       return { ok: false, code: CloseCode.roomUnavailable, reason: 'grants unavailable' }
     }
+    // A timed layer that lapsed a moment ago counts as lapsed, even before the sweep has stored it.
+    const grant = stored && grantAt(stored, this.clock.now())
     // A token names its grant by id; a grant re-created after a revocation has a new id, so the
-    // old token stays refused.
-    if (!grant || grant.room !== claims.room) return { ok: false, code: CloseCode.forbidden, reason: 'grant revoked' }
+    // old token stays refused. A prefix grant admits to every room under its prefix.
+    if (!grant || !targetCovers(grant.room, claims.room)) return { ok: false, code: CloseCode.forbidden, reason: 'grant revoked' }
     const identity: SessionIdentity = { sub: claims.sub, scope: roomScopeOf(grant.scope), gid: grant.id }
     if (claims.lid !== undefined) identity.lid = claims.lid
     return { ok: true, identity }

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Grant, GrantScope } from '../../auth/grants.js'
+import type { Grant } from '../../auth/grants.js'
 import { KeyRing } from '../../auth/keys.js'
 import { FileKeyStore } from '../../auth/store/file-key-store.js'
 import type { LinkView } from '../../auth/share-links.js'
@@ -14,9 +14,10 @@ import { ADMIN_KEY_FILE, readAdminKeyFile } from '../../auth/service/admin-crede
 import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
 import { openTokenService } from '../../auth/service/open-token-service.js'
 import type { Principal } from '../../auth/service/principal.js'
-import type { NewLinkRequest } from '../../auth/service/token-service.js'
+import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
 import { API_PREFIX } from '../http/api.js'
 import { runningServer } from '../http/api-discovery.js'
+import { DataDirBusy, lockDataDir, type DataDirLock } from '../data-dir-lock.js'
 import { resolveConfig, type RelayConfig } from '../config.js'
 import { createLogger } from '../logger.js'
 import { openRedisAccess } from '../access/redis-access.js'
@@ -33,7 +34,7 @@ export interface AccessOperations {
   listLinks(room: string): Promise<LinkView[]>
   revokeLink(room: string, linkId: string, endSessions: boolean): Promise<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }>
   listGrants(room: string): Promise<Grant[]>
-  setGrant(room: string, subject: string, scope: GrantScope): Promise<{ grant: Grant; created: boolean; sessionsChanged: number }>
+  setGrant(room: string, subject: string, request: GrantRequest): Promise<{ grant: Grant; created: boolean; sessionsChanged: number }>
   revokeGrant(room: string, subject: string): Promise<{ grant: Grant; sessionsEnded: number }>
   rotateKeys(graceSeconds: number | undefined): Promise<{ keyId: string; graceSeconds: number }>
   close(): Promise<void>
@@ -51,9 +52,18 @@ export async function chooseBackend(values: FlagValues): Promise<AccessOperation
     return openLocal({ ...config, dataDir }, scratch)
   }
   const located = await locateDataDir(values)
-  const url = (await runningServer(located.dataDir))?.url ?? located.server?.url
-  if (url === undefined) return openLocal({ ...config, dataDir: located.dataDir }, false)
-  return new RemoteAccess(url, await adminKey(values, located.dataDir))
+  // Whoever holds the directory's lock is the one to go through; a server record whose process
+  // is gone (or whose pid now belongs to another process) does not hold it.
+  let lock: DataDirLock
+  try {
+    lock = await lockDataDir(located.dataDir, 'cli')
+  } catch (error) {
+    if (!(error instanceof DataDirBusy)) throw error
+    const url = (await runningServer(located.dataDir))?.url ?? located.server?.url
+    if (url === undefined) throw new OperationFailed(error.message, 1, { cause: error, code: 'data_dir_busy' })
+    return new RemoteAccess(url, await adminKey(values, located.dataDir))
+  }
+  return openLocal({ ...config, dataDir: located.dataDir }, false, lock)
 }
 
 async function adminKey(values: FlagValues, dataDir: string | undefined): Promise<string> {
@@ -70,7 +80,7 @@ async function adminKey(values: FlagValues, dataDir: string | undefined): Promis
  * The operations on the data directory, or with `--redis` on the cluster's Redis: then every node
  * hears of each change (access events) and applies it to its own sessions.
  */
-async function openLocal(config: RelayConfig, scratch: boolean): Promise<AccessOperations> {
+async function openLocal(config: RelayConfig, scratch: boolean, lock?: DataDirLock): Promise<AccessOperations> {
   const log = createLogger('warn')
   const redis = config.redisUrl ? new RedisConnection(config.redisUrl, `lectern-cli-${config.nodeId}`, log) : null
   await redis?.connect().catch((error: unknown) => {
@@ -96,12 +106,13 @@ async function openLocal(config: RelayConfig, scratch: boolean): Promise<AccessO
     listLinks: (room) => service.listLinks(operator, room),
     revokeLink: (room, linkId, endSessions) => service.revokeLink(operator, room, linkId, endSessions),
     listGrants: (room) => service.listGrants(operator, room),
-    setGrant: (room, subject, scope) => service.setGrant(operator, room, subject, scope),
+    setGrant: (room, subject, request) => service.setGrant(operator, room, subject, request),
     revokeGrant: (room, subject) => service.revokeGrant(operator, room, subject),
     rotateKeys: (graceSeconds) => service.rotateKeys(operator, graceSeconds),
     close: async () => {
       await opened.close()
       await redis?.close()
+      await lock?.release()
       if (scratch) await rm(config.dataDir, { recursive: true, force: true })
     },
   }
@@ -152,8 +163,8 @@ class RemoteAccess implements AccessOperations {
     return (await this.call<{ grants: Grant[] }>('GET', `${roomPath(room)}/grants`)).grants
   }
 
-  setGrant(room: string, subject: string, scope: GrantScope) {
-    return this.call<{ grant: Grant; created: boolean; sessionsChanged: number }>('PUT', grantPath(room, subject), { scope })
+  setGrant(room: string, subject: string, request: GrantRequest) {
+    return this.call<{ grant: Grant; created: boolean; sessionsChanged: number }>('PUT', grantPath(room, subject), request)
   }
 
   revokeGrant(room: string, subject: string) {

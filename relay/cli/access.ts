@@ -5,7 +5,7 @@
  */
 import { parseDurationSeconds } from '../../auth/duration.js'
 import { isGrantScope, type GrantScope } from '../../auth/grants.js'
-import type { NewLinkRequest } from '../../auth/service/token-service.js'
+import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
 import type { FlagRow } from '../settings.js'
 import { chooseBackend, type AccessOperations } from './access-backend.js'
 import { JSON_FLAG, type Command, type FlagValues } from './command.js'
@@ -96,27 +96,40 @@ const COMMANDS: Record<string, AccessCommand> = {
   },
   'grants list': {
     positionals: ['ROOM'],
-    summary: "Lists ROOM's grants: subject, scope, the link it came through, display name.",
+    summary: "Lists ROOM's grants (and those of the prefixes above it): subject, scope, until when, the link it came through, display name.",
     flags: [],
     plan(_values, [room]) {
       return async (ops) => {
         const grants = await ops.listGrants(room!)
-        const rows = grants.map((grant) => [grant.subject, grant.scope, grant.id, grant.linkId ?? '-', grant.displayName ?? '', shortTime(grant.updatedAt)])
-        return { result: { grants }, text: formatTable(['SUBJECT', 'SCOPE', 'GRANT', 'VIA LINK', 'NAME', 'UPDATED'], rows) }
+        const rows = grants.map((grant) => [
+          grant.subject,
+          grant.room === room ? grant.scope : `${grant.scope} (${grant.room})`,
+          grant.until === undefined ? '-' : `${shortTime(grant.until)} → ${grant.then}`,
+          grant.id,
+          grant.linkId ?? '-',
+          grant.displayName ?? '',
+          shortTime(grant.updatedAt),
+        ])
+        return { result: { grants }, text: formatTable(['SUBJECT', 'SCOPE', 'UNTIL', 'GRANT', 'VIA LINK', 'NAME', 'UPDATED'], rows) }
       }
     },
   },
   'grants set': {
     positionals: ['ROOM', 'SUBJECT', 'SCOPE'],
-    summary: 'Gives SUBJECT (user:NAME or group:NAME) read, write or admin on ROOM; live sessions follow at once.',
-    flags: [],
-    plan(_values, [room, subject, scope]) {
-      const grantScope = scopeArgument(scope!, 'SCOPE')
+    summary: 'Gives SUBJECT (user:NAME or group:NAME) read, write or admin on ROOM (or a prefix, ROOM/*); live sessions follow at once.',
+    flags: [
+      { flag: 'for', placeholder: 'DURATION', description: 'a timed change: it lasts this long (5m, 1h), then --then happens' },
+      { flag: 'then', placeholder: 'revert|revoke', default: 'revert (revoke for a new grant)', description: 'what happens when a timed change ends' },
+    ],
+    plan(values, [room, subject, scope]) {
+      const request = grantRequest(scope!, values)
       return async (ops) => {
-        const result = await ops.setGrant(room!, subject!, grantScope)
+        const result = await ops.setGrant(room!, subject!, request)
+        const { grant } = result
+        const timed = grant.until === undefined ? '' : ` until ${shortTime(grant.until)}, then ${grant.then === 'revoke' ? 'revoked' : grant.then}`
         const text = result.created
-          ? `Granted ${result.grant.scope} on room ${room} to ${subject} (grant ${result.grant.id}).\n`
-          : `${subject} has ${result.grant.scope} on room ${room}: ${plural(result.sessionsChanged, 'live session')} changed.\n`
+          ? `Granted ${grant.scope}${timed} on room ${room} to ${subject} (grant ${grant.id}).\n`
+          : `${subject} has ${grant.scope}${timed} on room ${room}: ${plural(result.sessionsChanged, 'live session')} changed.\n`
         return { result, text }
       }
     },
@@ -180,6 +193,19 @@ function newLinkRequest(values: FlagValues): NewLinkRequest {
   }
   const label = stringValue(values.label)
   if (label !== undefined) request.label = label
+  return request
+}
+
+function grantRequest(scope: string, values: FlagValues): GrantRequest {
+  const request: GrantRequest = { scope: scopeArgument(scope, 'SCOPE') }
+  const lasting = stringValue(values.for)
+  const then = stringValue(values.then)
+  if (lasting !== undefined) request.expiresInSeconds = durationArgument(lasting, '--for')
+  if (then !== undefined) {
+    if (lasting === undefined) throw new UsageError('--then needs --for: it says what happens when the timed change ends')
+    if (then !== 'revert' && then !== 'revoke') throw new UsageError('--then must be revert or revoke')
+    request.then = then
+  }
   return request
 }
 

@@ -1,7 +1,10 @@
 /** Human-readable CLI output: aligned tables and times. `--json` bypasses all of it. */
+import { printable } from '../../auth/display-text.js'
 
-export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  if (rows.length === 0) return '(none)\n'
+/** Table cells come from the API (names guests chose): anything unprintable is shown escaped. */
+export function formatTable(headers: readonly string[], unsafeRows: ReadonlyArray<readonly string[]>): string {
+  if (unsafeRows.length === 0) return '(none)\n'
+  const rows = unsafeRows.map((row) => row.map(printable))
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)))
   const line = (cells: readonly string[]) =>
     cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()
@@ -17,3 +20,4 @@ export function shortTime(iso: string | null): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
+

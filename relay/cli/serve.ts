@@ -5,7 +5,10 @@
  * `lectern serve | jq` works.
  */
 import { resolveConfig, RELAY_FLAG_ROWS } from '../config.js'
-import { runningServer } from '../http/api-discovery.js'
+import { mkdir } from 'node:fs/promises'
+import { PRIVATE_DIRECTORY_MODE } from '../../auth/files.js'
+import type { RelayConfig } from '../config.js'
+import { lockDataDir, type DataDirLock } from '../data-dir-lock.js'
 import { createLogger } from '../logger.js'
 import type { FlagRow } from '../settings.js'
 import { resolveTokenServiceSettings, TOKEN_SERVICE_FLAG_ROWS } from '../token-service-config.js'
@@ -27,6 +30,7 @@ export const SERVE: Command = {
   flags: SERVER_FLAGS,
   async run({ values }) {
     const { config, tokenService } = resolveServerSettings(values)
+    const lock = await lockEmbedded(config, 'serve')
     // Loaded here, not at the top: the other commands start faster without the relay's modules.
     const { startRelay } = await import('../start.js')
     const running = await startRelay(config, { tokenService })
@@ -48,6 +52,7 @@ export const SERVE: Command = {
     return stopOnSignals(async () => {
       await running.close()
       await unregister()
+      await lock?.release()
     }, running.log, 'saving rooms')
   },
 }
@@ -59,9 +64,7 @@ export const API: Command = {
   flags: SERVER_FLAGS,
   async run({ values }) {
     const { config, tokenService } = resolveServerSettings(values)
-    // Two servers on one embedded data directory would each miss the other's changes.
-    const other = await runningServer(config.dataDir)
-    if (other) throw new Error(`a server (pid ${other.pid}, ${other.url}) is already running on ${config.dataDir}`)
+    const lock = await lockEmbedded(config, 'api')
     const log = createLogger(config.logLevel)
     const { startApiServer } = await import('../http/api-server.js')
     const running = await startApiServer(config, tokenService, log)
@@ -72,8 +75,19 @@ export const API: Command = {
     return stopOnSignals(async () => {
       await running.close()
       await unregister()
+      await lock?.release()
     }, log, 'closing the token service')
   },
+}
+
+/**
+ * Takes the embedded data directory for this server's life: a second server on it would overwrite
+ * this one's grants and room logs. With --redis the shared state is in Redis, and nodes may share a host.
+ */
+async function lockEmbedded(config: RelayConfig, command: string): Promise<DataDirLock | undefined> {
+  if (config.redisUrl) return undefined
+  await mkdir(config.dataDir, { recursive: true, mode: PRIVATE_DIRECTORY_MODE })
+  return lockDataDir(config.dataDir, command)
 }
 
 /** Where the operator finds the admin key; the key itself is never printed or logged. */

@@ -2,9 +2,10 @@
  * Validation of API request bodies. A bad body is answered with 400 and the first thing wrong
  * with it, named by field; unknown fields are refused too, so a typo never passes silently.
  */
+import { hasUnprintable } from '../../auth/display-text.js'
 import { isGrantScope, type GrantScope } from '../../auth/grants.js'
 import { ServiceError } from '../../auth/service/errors.js'
-import type { NewLinkRequest } from '../../auth/service/token-service.js'
+import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
 
 type Fields = Record<string, unknown>
 
@@ -40,6 +41,7 @@ function textField(fields: Fields, name: string, maxLength: number): string | un
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
     throw invalid(`"${name}" must be a non-empty string of at most ${maxLength} characters`)
   }
+  if (hasUnprintable(value)) throw invalid(`"${name}" must not contain control characters or direction overrides`)
   return value.trim()
 }
 
@@ -66,8 +68,21 @@ export function redeemBody(body: unknown): { code: string; displayName?: string 
   return displayName === undefined ? { code } : { code, displayName }
 }
 
-export function grantBody(body: unknown): GrantScope {
-  return scopeField(objectWith(body, ['scope']), 'scope')
+export function grantBody(body: unknown): GrantRequest {
+  const fields = objectWith(body, ['scope', 'expiresInSeconds', 'then'])
+  const request: GrantRequest = { scope: scopeField(fields, 'scope') }
+  const expiresInSeconds = positiveIntegerField(fields, 'expiresInSeconds')
+  if (expiresInSeconds !== undefined) request.expiresInSeconds = expiresInSeconds
+  if (fields.then !== undefined) {
+    if (expiresInSeconds === undefined) throw invalid('"then" needs "expiresInSeconds": it says what happens when a timed change ends')
+    if (fields.then !== 'revert' && fields.then !== 'revoke') throw invalid('"then" must be "revert" or "revoke"')
+    request.then = fields.then
+  }
+  return request
+}
+
+export function newRoomBody(body: unknown): string | undefined {
+  return textField(objectWith(body, ['label']), 'label', 200)
 }
 
 export function rotateBody(body: unknown): number | undefined {

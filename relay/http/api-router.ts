@@ -15,6 +15,8 @@ export interface ApiCall {
   param(name: string): string
   query: URLSearchParams
   principal: Principal | null
+  /** The address the request came from (the peer of the TCP connection). */
+  clientAddress: string
   /** The parsed JSON body; undefined when there is none. */
   body(): Promise<unknown>
 }
@@ -69,11 +71,13 @@ export function apiRouter(
         },
         query: new URLSearchParams(rawQuery),
         principal,
+        clientAddress: req.socket.remoteAddress ?? 'unknown',
         body: () => readJsonBody(req),
       })
       sendJson(res, answer.status, answer.body)
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error
+      if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds))
       sendError(res, error.status, error.code, error.message)
     }
     return true

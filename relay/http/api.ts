@@ -1,7 +1,8 @@
 /** The token service's HTTP API under `/api/v1/`, described in openapi.yaml. */
 import type { Authenticator } from '../../auth/service/authenticator.js'
-import { requireServerAdmin, type TokenService } from '../../auth/service/token-service.js'
-import { endSessionsQuery, emptyBody, grantBody, newLinkBody, redeemBody, rotateBody } from './api-bodies.js'
+import type { TokenService } from '../../auth/service/token-service.js'
+import { requireServerAdmin } from '../../auth/service/room-access.js'
+import { endSessionsQuery, emptyBody, grantBody, newLinkBody, newRoomBody, redeemBody, rotateBody } from './api-bodies.js'
 import { apiRouter, type ApiRoute } from './api-router.js'
 import type { RouteHandler } from './http-server.js'
 
@@ -35,6 +36,11 @@ export function apiRoutes(service: TokenService, liveRooms: LiveRooms = () => []
     },
     {
       method: 'POST',
+      path: '/rooms',
+      handle: async ({ principal, body }) => ({ status: 201, body: await service.createRoom(principal, newRoomBody(await body())) }),
+    },
+    {
+      method: 'POST',
       path: '/rooms/:room/links',
       handle: async ({ principal, param, body }) =>
         ({ status: 201, body: await service.createLink(principal, param('room'), newLinkBody(await body())) }),
@@ -53,9 +59,9 @@ export function apiRoutes(service: TokenService, liveRooms: LiveRooms = () => []
     {
       method: 'POST',
       path: '/redeem',
-      handle: async ({ principal, body }) => {
+      handle: async ({ principal, body, clientAddress }) => {
         const { code, displayName } = redeemBody(await body())
-        return ok(await service.redeem(principal, code, displayName))
+        return ok(await service.redeem(principal, code, displayName, clientAddress))
       },
     },
     {

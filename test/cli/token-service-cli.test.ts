@@ -59,7 +59,7 @@ describe('lectern share and grants, with a server running', () => {
     await Promise.all([waitSynced(bob!), waitSynced(eve!)])
 
     const listed = await lectern('grants', 'list', 'intro-yjs')
-    expect(listed.stdout).toMatch(/^SUBJECT\s+SCOPE\s+GRANT\s+VIA LINK\s+NAME\s+UPDATED$/m)
+    expect(listed.stdout).toMatch(/^SUBJECT\s+SCOPE\s+UNTIL\s+GRANT\s+VIA LINK\s+NAME\s+UPDATED$/m)
     expect(listed.stdout).toContain('Bob')
     const bobSubject = redeemed[0]!.subject
     const bobFrames = recordFrames(bob!)

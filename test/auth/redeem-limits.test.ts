@@ -1,0 +1,56 @@
+/**
+ * Issue 12 #12: anonymous redeems are rate-limited per client address (429 + Retry-After), and
+ * refused redeems past a threshold are counted instead of written one audit line each.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../auth/audit.js'
+import { RedeemGuard, REFUSALS_AUDITED_PER_MINUTE } from '../../auth/service/redeem-guard.js'
+import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
+import { useTestRelay } from '../support/relay-fixture.js'
+import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+
+const fixture = useTestRelay()
+
+describe('redeem limits', () => {
+  it('answers 429 with Retry-After once an address has used its burst; guests with a key are not held up', async () => {
+    const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, redeemRatePerSecond: 0.01, redeemBurst: 5 } })
+    const api = new ApiClient(relay.url)
+    const admin = api.as(await readAdminKey(relay.dataDir))
+    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('r')}/links`, { scope: 'read' }, 201)
+    const first = await api.ok<{ guestKey: string }>('POST', '/redeem', { code })
+    for (let i = 0; i < 4; i++) expect((await api.raw('POST', '/redeem', { code: `lct_share_wrong${i}` })).status).toBe(404)
+
+    const response = await fetch(`${relay.url.replace(/^ws/, 'http')}/api/v1/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    })
+    expect(response.status).toBe(429)
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await response.json()).toMatchObject({ error: 'rate_limited' })
+    expect((await api.as(first.guestKey).raw('POST', '/redeem', { code })).status).toBe(200)
+  })
+
+  it(`writes at most ${REFUSALS_AUDITED_PER_MINUTE} refused redeems a minute one line each`, async () => {
+    const relay = await fixture.start()
+    const api = new ApiClient(relay.url)
+    for (let i = 0; i < 60; i++) expect((await api.raw('POST', '/redeem', { code: `lct_share_guess${i}` })).status).toBe(404)
+    const events = (await readFile(join(relay.dataDir, 'audit.log'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as AuditEvent)
+    expect(events.filter((event) => event.action === 'link.redeem_refused')).toHaveLength(REFUSALS_AUDITED_PER_MINUTE)
+  })
+
+  it('counts the refusals it left out in one line when the minute is over', () => {
+    let now = 0
+    const guard = new RedeemGuard(10, 600, () => now)
+    const refusal: AuditEvent = { action: 'link.redeem_refused', actor: 'anonymous', reason: 'unknown_code' }
+    const written = Array.from({ length: REFUSALS_AUDITED_PER_MINUTE + 25 }, () => guard.auditRefusal(refusal)).flat()
+    expect(written).toHaveLength(REFUSALS_AUDITED_PER_MINUTE)
+    now += 60_000
+    expect(guard.auditRefusal(refusal)).toEqual([
+      { action: 'link.redeem_refused', actor: 'anonymous', reason: 'not_logged_one_by_one', count: 25 },
+      refusal,
+    ])
+  })
+})
