@@ -206,3 +206,28 @@ export class AccessState {
     return result
   }
 }
+
+/** The reads of a store that keeps its records in memory (the embedded and the in-memory store). */
+export abstract class InMemoryReads {
+  protected abstract readonly state: AccessState
+
+  async grant(id: string): Promise<Grant | undefined> {
+    return this.state.index.grant(id)
+  }
+
+  async grantFor(room: string, subject: string): Promise<Grant | undefined> {
+    return this.state.index.grantFor(room, subject)
+  }
+
+  async roomGrants(room: string): Promise<Grant[]> {
+    return this.state.index.roomGrants(room)
+  }
+
+  async subjectGrants(subjects: readonly string[]): Promise<Grant[]> {
+    return this.state.index.subjectGrants(subjects)
+  }
+
+  async roomLinks(room: string): Promise<ShareLink[]> {
+    return this.state.index.roomLinks(room)
+  }
+}

@@ -9,7 +9,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js'
 import type { Grant, GrantChange } from '../grants.js'
 import type { ShareLink } from '../share-links.js'
 import { AccessJournal } from './access-journal.js'
-import { AccessState, type AccessDraft } from './access-state.js'
+import { AccessState, InMemoryReads, type AccessDraft } from './access-state.js'
 import type { AccessStore, GrantExpiries, LinkRevocation, LinkRevoked, RedeemOutcome, RedeemRequest } from './access-store.js'
 
 /** How long an expired or revoked link is still listed (and refused with 410) before it is forgotten. */
@@ -28,16 +28,18 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
-export class FileAccessStore implements AccessStore {
+export class FileAccessStore extends InMemoryReads implements AccessStore {
   private pending: Pending[] = []
   private writing: Promise<void> | undefined
 
   private constructor(
-    private readonly state: AccessState,
+    protected readonly state: AccessState,
     private readonly journal: AccessJournal,
     private readonly clock: Clock,
     private readonly linkRetentionMs: number,
-  ) {}
+  ) {
+    super()
+  }
 
   static async open(dataDir: string, options: FileAccessStoreOptions = {}): Promise<FileAccessStore> {
     const { snapshot, changes, journal } = await AccessJournal.load(dataDir, options.compactAfterBytes)
@@ -46,26 +48,6 @@ export class FileAccessStore implements AccessStore {
     const store = new FileAccessStore(state, journal, options.clock ?? SYSTEM_CLOCK, options.linkRetentionMs ?? LINK_RETENTION_MS)
     await store.transact((draft) => store.forgetOldLinks(draft))
     return store
-  }
-
-  async grant(id: string): Promise<Grant | undefined> {
-    return this.state.index.grant(id)
-  }
-
-  async grantFor(room: string, subject: string): Promise<Grant | undefined> {
-    return this.state.index.grantFor(room, subject)
-  }
-
-  async roomGrants(room: string): Promise<Grant[]> {
-    return this.state.index.roomGrants(room)
-  }
-
-  async subjectGrants(subjects: readonly string[]): Promise<Grant[]> {
-    return this.state.index.subjectGrants(subjects)
-  }
-
-  async roomLinks(room: string): Promise<ShareLink[]> {
-    return this.state.index.roomLinks(room)
   }
 
   setGrant(change: GrantChange): Promise<{ grant: Grant; previous: Grant | undefined }> {

@@ -4,31 +4,11 @@
  */
 import type { Grant, GrantChange } from '../grants.js'
 import type { ShareLink } from '../share-links.js'
-import { AccessState } from './access-state.js'
+import { AccessState, InMemoryReads } from './access-state.js'
 import type { AccessStore, GrantExpiries, LinkRevocation, LinkRevoked, RedeemOutcome, RedeemRequest } from './access-store.js'
 
-export class MemoryAccessStore implements AccessStore {
-  private readonly state = AccessState.from({ grants: [], links: [] })
-
-  async grant(id: string): Promise<Grant | undefined> {
-    return this.state.index.grant(id)
-  }
-
-  async grantFor(room: string, subject: string): Promise<Grant | undefined> {
-    return this.state.index.grantFor(room, subject)
-  }
-
-  async roomGrants(room: string): Promise<Grant[]> {
-    return this.state.index.roomGrants(room)
-  }
-
-  async subjectGrants(subjects: readonly string[]): Promise<Grant[]> {
-    return this.state.index.subjectGrants(subjects)
-  }
-
-  async roomLinks(room: string): Promise<ShareLink[]> {
-    return this.state.index.roomLinks(room)
-  }
+export class MemoryAccessStore extends InMemoryReads implements AccessStore {
+  protected readonly state = AccessState.from({ grants: [], links: [] })
 
   async setGrant(change: GrantChange): Promise<{ grant: Grant; previous: Grant | undefined }> {
     return this.state.change((draft) => draft.setGrant(change))
