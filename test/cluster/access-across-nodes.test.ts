@@ -128,9 +128,18 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
     })
     expect(await rawClient(nodeA.url, 'outage', redeemed.token).closed).toMatchObject({ code: 4500 })
     await redis.restart()
-    await waitFor(async () => (await adminB.raw('GET', `${roomPath('outage')}/grants`)).status === 200, 'node B is back', 20_000)
+    for (const admin of [adminA, adminB]) {
+      await waitFor(async () => (await admin.raw('GET', `${roomPath('outage')}/grants`)).status === 200, 'both nodes are back', 20_000)
+    }
     const session = rawClient(nodeB.url, 'outage', redeemed.token)
     await session.opened
+    // Node B follows the access events again: an upgrade made through A reaches its session.
+    const grantPath = `${roomPath('outage')}/grants/${encodeURIComponent(redeemed.subject)}`
+    const stepOnes = () => session.frames.filter((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1).length
+    // A read-only session is never asked for its state; a writer is, at once.
+    const before = stepOnes()
+    await adminA.ok('PUT', grantPath, { scope: 'write' })
+    try { await waitFor(() => stepOnes() > before, 'B asks for the state again', 20_000) } catch (e) { console.log('B-OUT', nodeB.output().slice(-4000)); console.log('A-OUT', nodeA.output().slice(-2000)); throw e }
     session.ws.close()
   })
 
