@@ -175,22 +175,22 @@ export class Room implements RoomHost {
    * receivers and the store get is exactly what the room holds.
    */
   private applyUpdate(session: Session, frame: Uint8Array): void {
-    const effective = this.applyFrame(session, frame)?.effective
-    if (!effective) return
+    const effective = this.applyFrame(session, frame)
+    if (effective === null) return
     this.hooks.persist(this, effective)
     this.broadcastUpdate(encodeSyncUpdate(effective), effective, session)
   }
 
   /**
    * Applies the update in a sync frame to the document, after reading it whole (see
-   * update-check.ts), and charges its work to the sender. Returns the update and what it changed
-   * (null if nothing), or null, counted and logged, if it was refused.
+   * update-check.ts), and charges its work to the sender. Returns what it changed, or null if it
+   * changed nothing or was refused (counted and logged).
    */
-  private applyFrame(session: Session, frame: Uint8Array): { update: Uint8Array; effective: Uint8Array | null } | null {
+  private applyFrame(session: Session, frame: Uint8Array): Uint8Array | null {
     let update: Uint8Array
     try {
       update = readSyncPayload(frame)
-      this.chargeWork(session, checkUpdate(update, this.limits.maxUpdateStructs))
+      this.chargeWork(session, checkUpdate(this.doc, update, this.limits.maxUpdateStructs))
     } catch (error) {
       if (error instanceof RefusedUpdateError) this.chargeWork(session, error.work)
       this.rejectUpdate(session, error)
@@ -217,9 +217,9 @@ export class Room implements RoomHost {
       return null
     } finally {
       this.doc.off('update', capture)
-      this.step1Answers.invalidate()
     }
-    return { update, effective }
+    if (effective !== null) this.step1Answers.invalidate()
+    return effective
   }
 
   private chargeWork(session: Session, work: number): void {

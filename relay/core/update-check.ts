@@ -64,15 +64,43 @@ function checkReferences(item: Y.Item): void {
 }
 
 /**
- * Checks that `update` decodes whole with at most `maxStructs` structs plus delete ranges.
- * Returns that count (the work applying it will take); throws RefusedUpdateError otherwise.
+ * Refuses structs that `doc` would have to keep pending: a client's structs that start after what
+ * the room has of that client, or refer to another client's clock the room (and the update) lacks.
+ * Honest clients only send what follows what they received. A pending struct is integrated later,
+ * when what it waits for arrives: a forged struct for another writer's next clock, parked like
+ * this, would then win over that writer's own and split the room from it.
  */
-export function checkUpdate(update: Uint8Array, maxStructs: number): number {
+function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): void {
+  const ends = new Map<number, number>()
+  for (const struct of structs) {
+    if (struct instanceof Y.Skip) continue
+    const { client, clock } = struct.id
+    const end = ends.get(client) ?? Y.getState(doc.store, client)
+    if (clock > end) throw new Error(`struct ${client}:${clock} follows clocks of its client the room lacks`)
+    ends.set(client, Math.max(end, clock + struct.length))
+  }
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue
+    for (const reference of [struct.origin, struct.rightOrigin, struct.parent]) {
+      if (!(reference instanceof Y.ID)) continue
+      const known = ends.get(reference.client) ?? Y.getState(doc.store, reference.client)
+      if (reference.clock >= known) throw new Error(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
+    }
+  }
+}
+
+/**
+ * Checks that `update` decodes whole with at most `maxStructs` structs plus delete ranges, and that
+ * `doc` could integrate all of it now. Returns the count (the work applying it will take); throws
+ * RefusedUpdateError otherwise.
+ */
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number): number {
   counted = 0
   bound = maxStructs
   try {
     const { structs } = Y.decodeUpdateV2(update, CountingDecoder)
     for (const struct of structs) if (struct instanceof Y.Item) checkReferences(struct)
+    checkDependencies(doc, structs)
     return counted
   } catch (error) {
     const work = Math.min(counted, maxStructs)

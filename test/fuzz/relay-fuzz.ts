@@ -109,7 +109,9 @@ function honestEdit(dice: Dice, doc: Y.Doc): void {
 /** What a user sees of a document, plus its state vector: equal for documents that converged. */
 function contentOf(doc: Y.Doc): string {
   const stateVector = Buffer.from(Y.encodeStateVector(doc)).toString('hex')
-  return JSON.stringify([doc.getText('text').toString(), doc.getMap('cells').toJSON(), stateVector])
+  // Map keys in sorted order: toJSON lists them in the order each replica happened to learn them.
+  const cells = Object.entries(doc.getMap('cells').toJSON()).sort(([a], [b]) => (a < b ? -1 : 1))
+  return JSON.stringify([doc.getText('text').toString(), cells, stateVector])
 }
 
 const flushTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
