@@ -15,6 +15,8 @@ import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
 import { openTokenService } from '../../auth/service/open-token-service.js'
 import type { Principal } from '../../auth/service/principal.js'
 import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
+import { LecternApi } from '../../protocol/api-client.js'
+import { LecternApiError } from '../../protocol/api-error.js'
 import { API_PREFIX } from '../http/api.js'
 import { runningServer } from '../http/api-discovery.js'
 import { DataDirBusy, lockDataDir, type DataDirLock } from '../data-dir-lock.js'
@@ -45,7 +47,7 @@ const OPERATOR_ACTOR = 'operator (cli)'
 
 export async function chooseBackend(values: FlagValues): Promise<AccessOperations> {
   const server = values.server
-  if (typeof server === 'string') return new RemoteAccess(server, await adminKey(values, undefined))
+  if (typeof server === 'string') return remoteAccess(server, await adminKey(values, undefined))
   const config = resolveConfig(values)
   if (config.redisUrl) {
     const { dataDir, scratch } = await clusterDataDir(values)
@@ -61,7 +63,7 @@ export async function chooseBackend(values: FlagValues): Promise<AccessOperation
     if (!(error instanceof DataDirBusy)) throw error
     const url = (await runningServer(located.dataDir))?.url ?? located.server?.url
     if (url === undefined) throw new OperationFailed(error.message, 1, { cause: error, code: 'data_dir_busy' })
-    return new RemoteAccess(url, await adminKey(values, located.dataDir))
+    return remoteAccess(url, await adminKey(values, located.dataDir))
   }
   return openLocal({ ...config, dataDir: located.dataDir }, false, lock)
 }
@@ -138,78 +140,34 @@ function redisHost(url: string): string {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`
 }
 
-class RemoteAccess implements AccessOperations {
-  constructor(
-    readonly target: string,
-    private readonly credential: string,
-  ) {}
-
-  createLink(room: string, request: NewLinkRequest): Promise<{ link: LinkView; code: string }> {
-    return this.call('POST', `${roomPath(room)}/links`, request)
-  }
-
-  async listLinks(room: string): Promise<LinkView[]> {
-    return (await this.call<{ links: LinkView[] }>('GET', `${roomPath(room)}/links`)).links
-  }
-
-  revokeLink(room: string, linkId: string, endSessions: boolean) {
-    return this.call<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }>(
-      'DELETE',
-      `${roomPath(room)}/links/${encodeURIComponent(linkId)}?endSessions=${endSessions}`,
-    )
-  }
-
-  async listGrants(room: string): Promise<Grant[]> {
-    return (await this.call<{ grants: Grant[] }>('GET', `${roomPath(room)}/grants`)).grants
-  }
-
-  setGrant(room: string, subject: string, request: GrantRequest) {
-    return this.call<{ grant: Grant; created: boolean; sessionsChanged: number }>('PUT', grantPath(room, subject), request)
-  }
-
-  revokeGrant(room: string, subject: string) {
-    return this.call<{ grant: Grant; sessionsEnded: number }>('DELETE', grantPath(room, subject))
-  }
-
-  rotateKeys(graceSeconds: number | undefined) {
-    return this.call<{ keyId: string; graceSeconds: number }>('POST', '/keys/rotate', graceSeconds === undefined ? {} : { graceSeconds })
-  }
-
-  async close(): Promise<void> {}
-
-  /** The API answers with the same shapes the token service returns, so the result is typed by the operation. */
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response
+/**
+ * The operations through a running server's API, with the one typed API client
+ * (protocol/api-client.ts). Its errors become the CLI's: no answer exits 3, a refusal 1 with the
+ * status and code.
+ */
+function remoteAccess(server: string, credential: string): AccessOperations {
+  const api = new LecternApi({ api: `${server.replace(/\/+$/, '')}${API_PREFIX}`, credential })
+  const call = async <T>(operation: Promise<T>): Promise<T> => {
     try {
-      response = await fetch(`${this.target}${API_PREFIX}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.credential}`, 'content-type': 'application/json' },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      })
+      return await operation
     } catch (error) {
-      const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
-      throw new OperationFailed(`cannot reach the server at ${this.target}: ${reason}`, 3, { cause: error })
+      if (!(error instanceof LecternApiError)) throw error
+      if (error.code === 'network_error') {
+        const reason = (error.cause as (Error & { cause?: Error }) | undefined)?.cause?.message ?? error.message
+        throw new OperationFailed(`cannot reach the server at ${server}: ${reason}`, 3, { cause: error })
+      }
+      throw new OperationFailed(`${error.message} (${error.status} ${error.code})`, 1, { cause: error, code: error.code, status: error.status })
     }
-    const text = await response.text()
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch (error) {
-      throw new OperationFailed(`the server at ${this.target} answered ${response.status} with a body that is not JSON`, 1, { cause: error })
-    }
-    if (!response.ok) {
-      const { error, message } = parsed as { error?: string; message?: string }
-      const code = error ?? 'error'
-      throw new OperationFailed(`${message ?? 'request failed'} (${response.status} ${code})`, 1, { code, status: response.status })
-    }
-    return parsed as T
   }
-}
-
-function roomPath(room: string): string {
-  return `/rooms/${encodeURIComponent(room)}`
-}
-
-function grantPath(room: string, subject: string): string {
-  return `${roomPath(room)}/grants/${encodeURIComponent(subject)}`
+  return {
+    target: server,
+    createLink: (room, request) => call(api.createLink(room, request)),
+    listLinks: (room) => call(api.listLinks(room)),
+    revokeLink: (room, linkId, endSessions) => call(api.revokeLink(room, linkId, { endSessions })),
+    listGrants: (room) => call(api.listGrants(room)),
+    setGrant: (room, subject, request) => call(api.setGrant(room, subject, request)),
+    revokeGrant: (room, subject) => call(api.revokeGrant(room, subject)),
+    rotateKeys: (graceSeconds) => call(api.rotateKeys(graceSeconds === undefined ? {} : { graceSeconds })),
+    close: async () => undefined,
+  }
 }

@@ -98,7 +98,7 @@ describe('lectern share and grants, with a server running', () => {
       'keys.rotated',
     ])
     expect(audit).not.toContain(code)
-  })
+  }, 120_000) // nine CLI processes, each a Node start-up: on a shared, loaded machine that alone can take 30 s
 
   it('reports refusals with exit code 1, usage errors with 2, an unreachable server with 3', async () => {
     server = await serveProcess(dataDir)

@@ -6,7 +6,7 @@
  * relay listens on a free port, and `127.0.0.1:1234` in a block is read as that port.
  *
  * A `js` block introduced with "save this as `NAME`" is saved under that name, to be run by a later
- * block. Not run: `sh fresh-machine` (`npm ci`, `bash .ci/run`: CI runs those), `illustration` blocks
+ * block. `js browser` blocks run in Chromium (test/client/readme-browser.test.ts). Not run here: `sh fresh-machine` (`npm ci`, `bash .ci/run`: CI runs those), `illustration` blocks
  * (fragments, or commands that need fixed ports and daemons, as the cluster's), and the `text`,
  * `console` and `json` blocks, which are usage, transcripts and examples of output.
  */
@@ -21,7 +21,7 @@ import { CLI, childEnv } from '../support/process.js'
 import { codeBlocks, readme, type CodeBlock } from '../support/readme.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
-const NOT_RUN = /^(text|console|json)$|^(sh|js) (fresh-machine|illustration)$/
+const NOT_RUN = /^(text|console|json)$|^(sh|js) (fresh-machine|illustration)$|^js browser$/
 const RUN = /^(sh|js)$/
 
 let project: string

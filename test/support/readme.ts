@@ -58,7 +58,7 @@ export function codeBlocks(text: string): CodeBlock[] {
 
 /** The one ```js block of the README that contains `marker`. */
 export function readmeJsBlock(marker: string): string {
-  const blocks = codeBlocks(readme()).filter((block) => block.info === 'js' && block.code.includes(marker))
+  const blocks = codeBlocks(readme()).filter((block) => /^js( |$)/.test(block.info) && block.code.includes(marker))
   if (blocks.length !== 1) throw new Error(`expected one js block in README.md containing ${marker}, found ${blocks.length}`)
   return `${blocks[0]!.code}\n`
 }
