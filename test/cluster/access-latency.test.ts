@@ -1,7 +1,7 @@
 /**
  * How fast access changes made through node A reach 300 sessions spread over nodes A and B, on one
  * private redis-server: a group grant upgraded and downgraded, then a link revoked. Measured at the
- * relay side (every session on both nodes changed or ended), from sending the API request. The
+ * relay side (every session on node A, then on node B, changed or ended), from sending the API request. The
  * sessions are plain WebSocket clients, so this process's CPU goes to the two relays, not to 300
  * Y.Docs. Printed for the record, not asserted: wall-clock bounds have no place in a test run on a
  * shared machine (the target, 100 ms, is checked by reading the figure).
@@ -14,9 +14,9 @@ import type { IssuedToken, RedeemResult } from '../../auth/service/token-service
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { isPermissionDenied } from '../../protocol/messages.js'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
-import { formatMeasured, timed } from '../support/latency.js'
 import { redisSkipReason, startRedisServer, type RedisServer } from '../support/redis-server.js'
-import { rawClient, startTestRelay, type RawClient, type TestRelay } from '../support/relay-fixture.js'
+import type { Session } from '../../relay/core/session.js'
+import { rawClient, sleep, startTestRelay, waitFor, type RawClient, type TestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
 
 const SESSIONS = 300
@@ -60,6 +60,28 @@ describe.skipIf(redisSkipReason)(`access changes reaching ${SESSIONS} sessions o
   const sessionsOf = (filter: (lid: string | undefined) => boolean) =>
     nodes.flatMap((node) => [...node.relay.sessions].filter((session) => filter(session.lid)))
 
+  /**
+   * Milliseconds from sending the change until each node's sessions show it (node A, node B), polled
+   * every millisecond: B minus A is what the trip through Redis adds.
+   */
+  async function perNode(change: () => Promise<unknown>, done: (session: Session) => boolean, sessions: Session[]): Promise<number[]> {
+    const byNode = nodes.map((node) => sessions.filter((session) => node.relay.sessions.has(session)))
+    const started = performance.now()
+    const request = change()
+    const reached: Array<number | undefined> = byNode.map(() => undefined)
+    while (reached.some((ms) => ms === undefined) && performance.now() - started < 10_000) {
+      byNode.forEach((own, i) => {
+        if (reached[i] === undefined && own.every(done)) reached[i] = performance.now() - started
+      })
+      await sleep(1)
+    }
+    await request
+    if (reached.some((ms) => ms === undefined)) throw new Error('the change did not reach every node within 10 s')
+    return reached as number[]
+  }
+
+  const show = ([a, b]: number[]) => `A ${a!.toFixed(1)} ms, B ${b!.toFixed(1)} ms`
+
   it('a group upgrade and downgrade, then a link revocation, made through node A', async () => {
     const [nodeA] = nodes
     const api = new ApiClient(nodeA!.url)
@@ -76,17 +98,10 @@ describe.skipIf(redisSkipReason)(`access changes reaching ${SESSIONS} sessions o
     expect(groupSessions).toHaveLength(SESSIONS)
     expect(nodes.map((node) => node.relay.sessions.size)).toEqual([SESSIONS / 2, SESSIONS / 2])
 
-    const upgrade = await timed(
-      () => admin.ok('PUT', grantPath, { scope: 'write' }),
-      () => groupSessions.every((session) => session.canWrite),
-      () => true,
-    )
-    const deniedBefore = group.map((client) => client.frames.filter(isPermissionDenied).length)
-    const downgrade = await timed(
-      () => admin.ok('PUT', grantPath, { scope: 'read' }),
-      () => groupSessions.every((session) => !session.canWrite),
-      () => group.every((client, i) => client.frames.filter(isPermissionDenied).length > deniedBefore[i]!),
-    )
+    const upgrade = await perNode(() => admin.ok('PUT', grantPath, { scope: 'write' }), (session) => session.canWrite, groupSessions)
+    const downgrade = await perNode(() => admin.ok('PUT', grantPath, { scope: 'read' }), (session) => !session.canWrite, groupSessions)
+    // Every session was told, on its socket.
+    await waitFor(() => group.every((client) => client.frames.some(isPermissionDenied)), 'every session told it is read-only')
     for (const client of group) client.ws.terminate()
 
     const { code, link } = await admin.ok<{ code: string; link: { id: string } }>('POST', `${roomPath(ROOM)}/links`, { scope: 'read' }, 201)
@@ -97,17 +112,12 @@ describe.skipIf(redisSkipReason)(`access changes reaching ${SESSIONS} sessions o
     const viaLink = await openAll(linkTokens)
     const linkSessions = sessionsOf((lid) => lid === link.id)
     expect(linkSessions).toHaveLength(SESSIONS)
-    const ended = new Set<RawClient>()
-    for (const client of viaLink) void client.closed.then(({ code: closeCode }) => closeCode === 4403 && ended.add(client))
-    const revocation = await timed(
-      () => admin.ok('DELETE', `${roomPath(ROOM)}/links/${link.id}`),
-      () => linkSessions.every((session) => session.closed),
-      () => ended.size === SESSIONS,
-    )
+    const revocation = await perNode(() => admin.ok('DELETE', `${roomPath(ROOM)}/links/${link.id}`), (session) => session.closed, linkSessions)
+    expect((await Promise.all(viaLink.map((client) => client.closed))).every(({ code: closeCode }) => closeCode === 4403)).toBe(true)
 
     console.log(
-      `access changes through node A reaching ${SESSIONS} sessions on two nodes (Redis), from the API request: ` +
-        `group upgrade ${upgrade.relayMs.toFixed(1)} ms (relay), group downgrade ${formatMeasured(downgrade)}, link revocation ${formatMeasured(revocation)}`,
+      `access changes made through node A, reaching ${SESSIONS} sessions (150 on A, 150 on B, Redis), relay side, from the API request: ` +
+        `group upgrade ${show(upgrade)}; group downgrade ${show(downgrade)}; link revocation ${show(revocation)}`,
     )
   }, 180_000)
 })
