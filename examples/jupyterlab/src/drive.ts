@@ -1,5 +1,4 @@
 import type { Contents, ServerConnection } from '@jupyterlab/services'
-import { YNotebook } from '@jupyter/ydoc'
 import { Signal } from '@lumino/signaling'
 import type { Following } from './following'
 
@@ -22,12 +21,10 @@ export class LecternDrive implements Contents.IDrive {
     this.sharedModelFactory = {
       collaborative: true,
       createNew: (options) => {
-        const following = this.followings.get(options.path)
+        // JupyterLab passes the whole path here (`lectern:live-1.ipynb`), the local one elsewhere.
+        const following = this.followings.get(options.path.replace(`${DRIVE_NAME}:`, ''))
         if (!following || options.contentType !== 'notebook') return undefined
-        // No document-wide undo: Ctrl+Z must not undo the presenter's edits.
-        const notebook = new YNotebook({ disableDocumentWideUndoRedo: true })
-        following.attach(notebook.ydoc)
-        return notebook
+        return following.createSharedModel()
       },
     }
   }
@@ -36,7 +33,7 @@ export class LecternDrive implements Contents.IDrive {
   add(following: Following): string {
     const localPath = `live-${this.nextId++}.ipynb`
     this.followings.set(localPath, following)
-    following.ended.then(() => this.followings.delete(localPath), () => this.followings.delete(localPath))
+    void following.whenEnded.then(() => this.followings.delete(localPath))
     return `${DRIVE_NAME}:${localPath}`
   }
 
@@ -49,10 +46,11 @@ export class LecternDrive implements Contents.IDrive {
     Signal.clearData(this)
   }
 
-  async get(localPath: string): Promise<Contents.IModel> {
+  async get(localPath: string, options?: Contents.IFetchOptions): Promise<Contents.IModel> {
     const following = this.followings.get(localPath)
     if (!following) throw new Error(`No live notebook at ${DRIVE_NAME}:${localPath} (it ended, or the page was reloaded).`)
-    await following.synced()
+    // Opening first asks whether the file exists (no content), before the document is created.
+    if (options?.content !== false) await following.synced()
     return this.model(localPath, following.title)
   }
 
@@ -105,7 +103,9 @@ export class LecternDrive implements Contents.IDrive {
       type: 'notebook',
       format: 'json',
       content: null,
-      writable: false,
+      // Whether the attendee may edit is the grant's business, shown in the banner; a read-only
+      // file would also keep JupyterLab's "read-only" badge after write is given.
+      writable: true,
       created: now,
       last_modified: now,
       mimetype: 'application/x-ipynb+json',

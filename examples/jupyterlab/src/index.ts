@@ -3,7 +3,7 @@ import { ICommandPalette } from '@jupyterlab/apputils'
 import { INotebookTracker, INotebookWidgetFactory, NotebookPanel, NotebookWidgetFactory } from '@jupyterlab/notebook'
 import { ISettingRegistry } from '@jupyterlab/settingregistry'
 import { LecternDrive } from './drive'
-import { askForCode, CODE_PARAMETER, FOLLOW_FACTORY, joinLive } from './join'
+import { askForCode, codeOfPage, FOLLOW_FACTORY, joinLive } from './join'
 import { LiveIndicator } from './live-indicator'
 import { PresenterController } from './presenter'
 import { readSettings } from './settings'
@@ -64,7 +64,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette?.addItem({ command: 'lectern:join', category: 'Lectern' })
 
     // `<lab-url>?lectern=<code>` opens the live notebook once JupyterLab has restored its layout.
-    const code = new URLSearchParams(window.location.search).get(CODE_PARAMETER)
+    const code = codeOfPage()
     if (code) void app.restored.then(() => app.commands.execute('lectern:join', { code }))
   },
 }

@@ -1,9 +1,8 @@
 import type * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
-import { apiUrlOfRelay, joinRoom, LecternApi, type RoomHandle } from 'lectern/client'
+import { apiUrlOfRelay, joinRoom, LecternApi, memoryStorage, type RoomHandle } from 'lectern/client'
 import { apiOption, presenterCredential, type LecternSettings } from './settings'
 import { announce, audienceCount } from './people'
-import { memoryStorage } from './storage'
 
 /** A share link as the presenter hands it out: the code, and a URL that opens it in JupyterLab. */
 export interface ShareLink {
@@ -53,6 +52,8 @@ export class Presentation {
       // The admin key holds no grant of its own: it invites the presenter to own the room (one
       // use), and the presenter joins by redeeming that invitation.
       const invitation = await api.createLink(room, { scope: 'admin', maxUses: 1, label: 'presenter' })
+      // Its guest key is kept in memory only: kept in the browser, an attendee view in the same
+      // browser would redeem the attendee link as this guest, with its admin grant, and could write.
       handle = await joinRoom({ ...common, code: invitation.code, storage: memoryStorage() })
     } else {
       handle = await joinRoom({ ...common, room, credential })

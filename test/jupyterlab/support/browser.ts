@@ -11,6 +11,11 @@ export async function openLab(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 760 } })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const page = await context.newPage()
+  // The page's errors go to the test's output, where a failure can be understood.
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') console.error(`[page ${message.type()}] ${message.text()}`)
+  })
   await page.goto(url)
   await waitForLab(page)
   return page

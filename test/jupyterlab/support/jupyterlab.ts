@@ -127,9 +127,19 @@ async function waitUntilServing(child: ChildProcess, url: string, output: () => 
     child.stderr!.on('data', look)
     child.stdout!.on('data', look)
   })
+  exited.catch(() => undefined) // its later, normal exit (stop()) is no error
   await Promise.race([announced, exited])
-  const response = await fetch(new URL('api/status', url))
-  if (!response.ok) throw new Error(`jupyter lab answered ${response.status} on /api/status`)
+  // Extensions may log the URL before the server listens: ask until it answers (or exits).
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const answer = await fetch(new URL('api/status', url)).catch((error: unknown) => error as Error)
+    if (!(answer instanceof Error)) {
+      if (!answer.ok) throw new Error(`jupyter lab answered ${answer.status} on /api/status`)
+      return
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`jupyter lab did not answer:\n${output()}`, { cause: answer })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

@@ -1,0 +1,187 @@
+/**
+ * The JupyterLab stories of issue 10, in a real JupyterLab 4.6 (with and without
+ * jupyter-collaboration) from the venvs that examples/jupyterlab/scripts/ci.sh makes, driven
+ * through Debian's Chromium: present, follow read-only, take the floor, lose it, be ended.
+ */
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { joinRoom, type RoomHandle } from '../../client/index.js'
+import { LecternApi } from '../../protocol/api-client.js'
+import { sleep, startTestRelay, waitFor, type TestRelay } from '../support/relay-fixture.js'
+import { launchChromium, openLab, waitForLab } from './support/browser.js'
+import { missingPrerequisites, startJupyterLab, type Flavor, type JupyterLabServer } from './support/jupyterlab.js'
+import { cellSources, writeNotebook } from './support/notebook.js'
+import { banner, liveCells, presenterCells, typeAtEnd, waitForSources } from './support/pages.js'
+
+const OUTPUT = fileURLToPath(new URL('../../test-output/jupyterlab/', import.meta.url))
+const missing = missingPrerequisites()
+if (missing.length > 0 && process.env['CI'] !== 'true') {
+  console.warn(`JupyterLab suite skipped, missing: ${missing.join('; ')}`)
+}
+
+describe.runIf(process.env['CI'] === 'true' && missing.length > 0)('JupyterLab suite prerequisites', () => {
+  it('are installed by .ci/run', () => {
+    expect(missing).toEqual([])
+  })
+})
+
+async function sessionsOpened(relay: TestRelay): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text()
+  const opened = /^lectern_sessions_opened_total (\d+)/m.exec(metrics)
+  const refused = metrics.split('\n').filter((line) => line.startsWith('lectern_refused_sessions_total'))
+  const refusals = refused.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0)
+  return Number(opened?.[1] ?? 0) + refusals
+}
+
+describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab (%s)', (flavor) => {
+  let relay: TestRelay
+  let lab: JupyterLabServer
+  let browser: Browser
+  let admin: LecternApi
+  const observers: RoomHandle[] = []
+  const pages: Page[] = []
+
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return
+    // What each page showed when the story failed, beside the screenshots.
+    for (const [index, page] of pages.entries()) await page.screenshot({ path: join(OUTPUT, `failure-${flavor}-${index}.png`) })
+  })
+
+  beforeAll(async () => {
+    relay = await startTestRelay()
+    const adminKey = (await readFile(join(relay.dataDir, 'admin.key'), 'utf8')).trim()
+    admin = new LecternApi({ api: `http://127.0.0.1:${relay.port}/api/v1`, credential: adminKey })
+    lab = await startJupyterLab({ flavor, lecternSettings: { relayUrl: relay.url, adminKey } })
+    browser = await launchChromium()
+    await mkdir(OUTPUT, { recursive: true })
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const observer of observers) observer.destroy()
+    await browser?.close()
+    await lab?.stop()
+    await relay?.dispose()
+  }, 60_000)
+
+  it('presents a notebook, which an attendee follows read-only, gets write, loses it, and is ended', async () => {
+    await writeNotebook(join(lab.rootDir, 'talk.ipynb'), ['x = 1', 'print(x)'])
+    // The presenter in a workspace of their own: both people share one JupyterLab server here.
+    const presenter = await openLab(browser, `${lab.url}lab/workspaces/presenter/tree/talk.ipynb`)
+    pages.push(presenter)
+    const presented = presenterCells(presenter)
+    await waitForSources(presented, ['x = 1', 'print(x)'], 60_000)
+
+    // Present live: the dialog shows the attendee link (and its QR code) and the co-presenter link.
+    await presenter.locator('.lectern-present').click()
+    const dialog = presenter.locator('.jp-Dialog')
+    const attendeeUrl = await dialog.locator('.lectern-attendee-link input').inputValue()
+    expect(await dialog.locator('.lectern-copresenter-link input').inputValue()).toMatch(/\?lectern=lct_share_/)
+    await dialog.locator('img.lectern-qr[src^="data:image/png"]').waitFor()
+    await dialog.screenshot({ path: join(OUTPUT, `presenter-dialog-${flavor}.png`) })
+    const code = new URL(attendeeUrl).searchParams.get('lectern')
+    expect(code).toMatch(/^lct_share_/)
+
+    // A Node client holding the attendee link's redeemed token sees the notebook.
+    const roomDoc = new Y.Doc()
+    const observer = await joinRoom({ relay: relay.url, doc: roomDoc, code: code!, WebSocket })
+    observers.push(observer)
+    await observer.synced
+    expect(cellSources(roomDoc)).toEqual(['x = 1', 'print(x)'])
+    await dialog.getByRole('button', { name: 'Close' }).click()
+
+    // The attendee opens the link: a live view that follows, read-only, with no kernel.
+    const attendee = await openLab(browser, attendeeUrl)
+    pages.push(attendee)
+    const live = liveCells(attendee)
+    await waitForSources(live, ['x = 1', 'print(x)'])
+    await expect.poll(() => banner(attendee).textContent()).toMatch(/^Following .+ \(read-only\)$/)
+    await typeAtEnd(presenter, presented.nth(0), ' + 41')
+    const typed = Date.now()
+    await waitForSources(live, ['x = 1 + 41', 'print(x)'])
+    console.info(`[${flavor}] presenter keystrokes shown to the attendee after ${Date.now() - typed} ms`)
+    await presented.nth(1).locator('.cm-content').click()
+    await presenter.keyboard.press('Escape')
+    await presenter.keyboard.press('b')
+    await presenter.keyboard.press('Enter')
+    await presenter.keyboard.type('y = 2')
+    await waitForSources(live, ['x = 1 + 41', 'print(x)', 'y = 2'])
+    await attendee.screenshot({ path: join(OUTPUT, `attendee-view-${flavor}.png`) })
+
+    // The presenter sees the audience: the toolbar and the dialog (Manage) count the attendee.
+    await expect.poll(() => presenter.locator('.lectern-live-badge').textContent()).toBe('● Live · 1')
+    await presenter.locator('.lectern-manage').click()
+    await expect.poll(() => dialog.locator('.lectern-audience').textContent()).toMatch(/^1 attendee watching/)
+    await dialog.locator('img.lectern-qr[src^="data:image/png"]').waitFor()
+    await dialog.screenshot({ path: join(OUTPUT, `presenter-dialog-audience-${flavor}.png`) })
+    await dialog.getByRole('button', { name: 'Close' }).click()
+
+    // Typing, pasting, inserting and deleting cells in the locked view change nothing anywhere.
+    await attemptEdits(attendee, 'LOCKED')
+    await typeAtEnd(presenter, presented.nth(2), ' # one')
+    await waitFor(() => cellSources(roomDoc)[2] === 'y = 2 # one', 'the presenter edit after the attempts')
+    expect(cellSources(roomDoc)).toEqual(['x = 1 + 41', 'print(x)', 'y = 2 # one'])
+    await waitForSources(live, ['x = 1 + 41', 'print(x)', 'y = 2 # one'])
+
+    // Take the floor: the presenter's side (here the API) gives the attendee write.
+    const grants = await admin.listGrants(observer.room)
+    const attendeeGrant = grants.find((grant) => grant.scope === 'read' && grant.subject !== observer.subject)
+    expect(attendeeGrant).toBeDefined()
+    await admin.setGrant(observer.room, attendeeGrant!.subject, { scope: 'write' })
+    await expect.poll(() => banner(attendee).textContent()).toMatch(/you can edit/)
+    await typeAtEnd(attendee, live.nth(2), ' # attendee')
+    await waitFor(() => cellSources(roomDoc)[2] === 'y = 2 # one # attendee', 'the attendee edit in the room')
+    await waitForSources(presented, ['x = 1 + 41', 'print(x)', 'y = 2 # one # attendee'])
+
+    // Write taken back: locked again, and what is typed now never reaches the room.
+    await admin.setGrant(observer.room, attendeeGrant!.subject, { scope: 'read' })
+    await expect.poll(() => banner(attendee).textContent()).toMatch(/\(read-only\)$/)
+    await attemptEdits(attendee, 'AGAIN')
+    await typeAtEnd(presenter, presented.nth(0), ' # two')
+    await waitFor(() => cellSources(roomDoc)[0] === 'x = 1 + 41 # two', 'the presenter edit after the downgrade')
+    expect(cellSources(roomDoc).join('\n')).not.toMatch(/AGAIN|LOCKED/)
+
+    // Reloading the attendee page rejoins the room without duplicating a cell.
+    await attendee.reload()
+    await waitForLab(attendee)
+    await waitForSources(liveCells(attendee), cellSources(roomDoc))
+
+    if (flavor === 'collab') {
+      // jupyter-collaboration saves the presenter's document, Lectern edits included, to disk.
+      await expect.poll(() => readFile(join(lab.rootDir, 'talk.ipynb'), 'utf8'), { timeout: 20_000 }).toContain('# attendee')
+    }
+
+    // Stop: the presenter ends it; the attendee is told, and nothing reconnects.
+    await presenter.locator('.lectern-stop').click()
+    await expect.poll(() => banner(attendee).textContent(), { timeout: 10_000 }).toBe('The presenter ended this session')
+    await expect.poll(() => presenter.locator('.lectern-present').count()).toBe(1)
+    const before = await sessionsOpened(relay)
+    await sleep(10_000) // an absence is asserted: no session opened or refused for 10 s
+    expect(await sessionsOpened(relay)).toBe(before)
+    expect(await presenterSessions(lab)).toBe(1)
+  }, 240_000)
+})
+
+/** Type, paste, and try notebook shortcuts (insert, delete, run) in the attendee's first cell. */
+async function attemptEdits(page: Page, text: string): Promise<void> {
+  const cell = liveCells(page).nth(0)
+  await typeAtEnd(page, cell, text)
+  await page.evaluate((value) => {
+    const { navigator } = globalThis as unknown as { navigator: { clipboard: { writeText(text: string): Promise<void> } } }
+    return navigator.clipboard.writeText(value)
+  }, text)
+  await page.keyboard.press('Control+V')
+  await page.keyboard.press('Shift+Enter')
+  await page.keyboard.press('Escape')
+  for (const key of ['a', 'b', 'd', 'd', 'x', 'v']) await page.keyboard.press(key)
+}
+
+/** Kernel sessions on the server: only the presenter's notebook has one. */
+async function presenterSessions(lab: JupyterLabServer): Promise<number> {
+  const sessions = (await (await fetch(new URL('api/sessions', lab.url))).json()) as Array<{ path: string }>
+  return sessions.filter((session) => session.path.startsWith('lectern:') || session.path === 'talk.ipynb').length
+}
