@@ -16,6 +16,10 @@ export async function openLab(browser: Browser, url: string): Promise<Page> {
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') console.error(`[page ${message.type()}] ${message.text()}`)
   })
+  // jupyter-collaboration asks what to do when a document takes over 5 s to sync (a loaded
+  // machine): keep waiting, whenever that dialog stands in the way.
+  const slowLoading = page.locator('.jp-Dialog[aria-label^="Loading"]')
+  await page.addLocatorHandler(slowLoading, () => slowLoading.getByRole('button', { name: 'Continue waiting' }).click())
   await page.goto(url)
   await waitForLab(page)
   return page
