@@ -44,6 +44,12 @@ export class Room implements RoomHost {
   private readonly awareness: RoomAwareness
   private readonly outbox: RoomOutbox
   private readonly step1Answers = new Step1Answers(this.doc)
+  /**
+   * Who writes each Yjs client id: the subject whose live update first brought that client's
+   * structs. Another subject's update that brings new structs for it is a forgery: accepted, it
+   * would take the real writer's next clocks, and the room would drop that writer's own changes.
+   */
+  private readonly clientWriters = new Map<number, string>()
   /** Set when a refused update changed the document half-way: it must not be stored or served. */
   corrupted = false
 
@@ -128,7 +134,7 @@ export class Room implements RoomHost {
           session.refuseWrite()
           return
         }
-        this.applyUpdate(session, ownedBytes(received))
+        this.applyUpdate(session, ownedBytes(received), kind === 'sync-update')
         return
       case 'sync-step1':
         this.answerStep1(session, ownedBytes(received))
@@ -174,8 +180,8 @@ export class Room implements RoomHost {
    * other content, which the room ignores but receivers that lack those ids would take: what
    * receivers and the store get is exactly what the room holds.
    */
-  private applyUpdate(session: Session, frame: Uint8Array): void {
-    const effective = this.applyFrame(session, frame)
+  private applyUpdate(session: Session, frame: Uint8Array, live: boolean): void {
+    const effective = this.applyFrame(session, frame, live)
     if (effective === null) return
     this.hooks.persist(this, effective)
     this.broadcastUpdate(encodeSyncUpdate(effective), effective, session)
@@ -186,11 +192,18 @@ export class Room implements RoomHost {
    * update-check.ts), and charges its work to the sender. Returns what it changed, or null if it
    * changed nothing or was refused (counted and logged).
    */
-  private applyFrame(session: Session, frame: Uint8Array): Uint8Array | null {
+  private applyFrame(session: Session, frame: Uint8Array, live: boolean): Uint8Array | null {
     let update: Uint8Array
+    let written: number[]
     try {
       update = readSyncPayload(frame)
-      this.chargeWork(session, checkUpdate(this.doc, update, this.limits.maxUpdateStructs))
+      const checked = checkUpdate(this.doc, update, this.limits.maxUpdateStructs)
+      this.chargeWork(session, checked.work)
+      written = checked.writtenClients
+      for (const client of written) {
+        const writer = this.clientWriters.get(client)
+        if (writer !== undefined && writer !== session.sub) throw new Error(`client id ${client} is written by another subject`)
+      }
     } catch (error) {
       if (error instanceof RefusedUpdateError) this.chargeWork(session, error.work)
       this.rejectUpdate(session, error)
@@ -219,6 +232,8 @@ export class Room implements RoomHost {
       this.doc.off('update', capture)
     }
     if (effective !== null) this.step1Answers.invalidate()
+    // A live update carries the sender's own changes (a step 2 may carry anyone's it has seen).
+    if (live) for (const client of written) if (!this.clientWriters.has(client)) this.clientWriters.set(client, session.sub)
     return effective
   }
 

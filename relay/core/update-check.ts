@@ -70,13 +70,15 @@ function checkReferences(item: Y.Item): void {
  * when what it waits for arrives: a forged struct for another writer's next clock, parked like
  * this, would then win over that writer's own and split the room from it.
  */
-function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): void {
+function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): number[] {
   const ends = new Map<number, number>()
+  const written = new Set<number>()
   for (const struct of structs) {
     if (struct instanceof Y.Skip) continue
     const { client, clock } = struct.id
     const end = ends.get(client) ?? Y.getState(doc.store, client)
     if (clock > end) throw new Error(`struct ${client}:${clock} follows clocks of its client the room lacks`)
+    if (clock + struct.length > end) written.add(client)
     ends.set(client, Math.max(end, clock + struct.length))
   }
   for (const struct of structs) {
@@ -87,6 +89,14 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
       if (reference.clock >= known) throw new Error(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
     }
   }
+  return [...written]
+}
+
+export interface CheckedUpdate {
+  /** Structs plus delete ranges: the work applying it takes. */
+  work: number
+  /** Clients of which the update brings structs the room does not have yet. */
+  writtenClients: number[]
 }
 
 /**
@@ -94,14 +104,14 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
  * `doc` could integrate all of it now. Returns the count (the work applying it will take); throws
  * RefusedUpdateError otherwise.
  */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number): number {
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number): CheckedUpdate {
   counted = 0
   bound = maxStructs
   try {
     const { structs } = Y.decodeUpdateV2(update, CountingDecoder)
     for (const struct of structs) if (struct instanceof Y.Item) checkReferences(struct)
-    checkDependencies(doc, structs)
-    return counted
+    const writtenClients = checkDependencies(doc, structs)
+    return { work: counted, writtenClients }
   } catch (error) {
     const work = Math.min(counted, maxStructs)
     if (error instanceof StructTooMany) {

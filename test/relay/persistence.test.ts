@@ -116,7 +116,8 @@ describe('embedded persistence', () => {
     await waitSynced(writer)
     const roomFiles = async () => {
       const names = await readdir(join(dir, 'rooms')).catch(() => [] as string[])
-      const sizes = await Promise.all(names.map(async (name) => [name, (await stat(join(dir, 'rooms', name))).size] as const))
+      // A snapshot's temporary file may be renamed between the listing and its stat.
+      const sizes = await Promise.all(names.map(async (name) => [name, (await stat(join(dir, 'rooms', name)).catch(() => null))?.size ?? 0] as const))
       return new Map(sizes)
     }
     for (let i = 0; i < 300; i++) writer.doc.getText('text').insert(0, `${i % 10}`)
