@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: many suites start lectern processes and CLI commands (a Node start-up each), and the
+    // 2-core machine is shared; a test waits on events, so a long limit costs nothing when all is well.
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'embedded', include: ['test/**/*.test.ts'] } },

@@ -2,8 +2,6 @@
 
 export type RoomScope = 'read' | 'write'
 
-export const ROOM_SCOPES: readonly RoomScope[] = ['read', 'write']
-
 export interface RoomClaims {
   iss: string
   aud: string

@@ -22,8 +22,3 @@ export function targetCovers(target: string, room: string): boolean {
   if (!isRoomPrefix(target)) return false
   return room.startsWith(target.slice(0, -1))
 }
-
-/** The prefix's rooms start with this (`course-101/`). */
-export function prefixOf(target: string): string | undefined {
-  return isRoomPrefix(target) ? target.slice(0, -1) : undefined
-}

@@ -126,7 +126,7 @@ export function connectClient(
   }
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, description: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, description: string, timeoutMs = 30_000): Promise<void> {
   const started = Date.now()
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${description}`)
