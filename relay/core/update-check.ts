@@ -10,7 +10,12 @@
  */
 import * as Y from 'yjs'
 
-export type UpdateRefusal = 'malformed' | 'too-many-structs'
+/**
+ * `missing-dependencies`: the update builds on changes the room has not received (yet). Honest
+ * clients send this too when they got those changes another way (a BroadcastChannel between tabs,
+ * a second provider); the room asks such a sender for a sync step 2, which brings both.
+ */
+export type UpdateRefusal = 'malformed' | 'too-many-structs' | 'missing-dependencies'
 
 export class RefusedUpdateError extends Error {
   override readonly name = 'RefusedUpdateError'
@@ -32,6 +37,10 @@ let bound = 0
 
 class StructTooMany extends Error {
   override readonly name = 'StructTooMany'
+}
+
+class MissingDependency extends Error {
+  override readonly name = 'MissingDependency'
 }
 
 /** Yjs's own V1 decoder, counting every struct (`readInfo`) and delete range (`readDsLen`) it reads. */
@@ -77,7 +86,7 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
     if (struct instanceof Y.Skip) continue
     const { client, clock } = struct.id
     const end = ends.get(client) ?? Y.getState(doc.store, client)
-    if (clock > end) throw new Error(`struct ${client}:${clock} follows clocks of its client the room lacks`)
+    if (clock > end) throw new MissingDependency(`struct ${client}:${clock} follows clocks of its client the room lacks`)
     if (clock + struct.length > end) written.add(client)
     ends.set(client, Math.max(end, clock + struct.length))
   }
@@ -86,7 +95,7 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
     for (const reference of [struct.origin, struct.rightOrigin, struct.parent]) {
       if (!(reference instanceof Y.ID)) continue
       const known = ends.get(reference.client) ?? Y.getState(doc.store, reference.client)
-      if (reference.clock >= known) throw new Error(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
+      if (reference.clock >= known) throw new MissingDependency(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
     }
   }
   return [...written]
@@ -117,6 +126,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number):
     if (error instanceof StructTooMany) {
       throw new RefusedUpdateError('too-many-structs', work, `update has more than ${maxStructs} structs and delete ranges`)
     }
+    if (error instanceof MissingDependency) throw new RefusedUpdateError('missing-dependencies', work, error.message)
     throw new RefusedUpdateError('malformed', work, `update does not decode: ${(error as Error).message}`, { cause: error })
   }
 }

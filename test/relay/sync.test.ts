@@ -42,4 +42,18 @@ describe('unmodified y-websocket clients', () => {
     await waitFor(() => late.doc.getMap('cells').size === 50, 'late joiner has all cells')
     expect(late.doc.getMap('cells').get('cell-49')).toBe('print(49)')
   })
+
+  it.each(['v1', 'v3'] as const)('bring in a %s change built on one that reached the client another way', async (version) => {
+    const room = 'side-channel'
+    const ada = track(connectClient(version, relay.url, room, await relay.mint(room, 'write', { sub: 'ada' })))
+    const reader = track(connectClient('v3', relay.url, room, await relay.mint(room, 'read', { sub: 'reader' })))
+    await Promise.all([waitSynced(ada), waitSynced(reader)])
+    // Bob's change reaches Ada the way y-websocket's BroadcastChannel delivers one: applied with
+    // her provider as origin, so the provider does not send it on. Her own edit builds on it.
+    const bob = new Y.Doc()
+    bob.getText('text').insert(0, 'bob ')
+    Y.applyUpdate(ada.doc, Y.encodeStateAsUpdate(bob), ada.provider)
+    ada.doc.getText('text').insert(4, 'ada')
+    await waitFor(() => text(reader.doc) === 'bob ada', 'the reader has both changes')
+  })
 })
