@@ -207,6 +207,8 @@ export class Room implements RoomHost {
     } catch (error) {
       if (error instanceof RefusedUpdateError) this.chargeWork(session, error.work)
       this.rejectUpdate(session, error)
+      // Its sender has what it builds on: a step 1 gets both (never for a step 2, so nothing loops).
+      if (live && error instanceof RefusedUpdateError && error.refusal === 'missing-dependencies') this.requestState(session)
       return null
     }
     let effective: Uint8Array | null = null
