@@ -3,7 +3,7 @@
  * session but the author receives each edit; writers apply what others type, as editors do.
  */
 import * as Y from 'yjs'
-import type { ClientKind, RunResult } from '../../spec.js'
+import type { RunResult, ScenarioSpec } from '../../spec.js'
 import { openAll } from '../connect.js'
 import { CONNECT_DEADLINE_MS, drainTimeoutMs, mintMany, SETTLE_MS, type RunContext } from '../context.js'
 import { DeliveryLedger } from '../deliveries.js'
@@ -14,14 +14,8 @@ import { openLoopResult, Verdict } from '../verdict.js'
 import { waitUntil } from '../wait.js'
 import { TypingWriter } from '../writer.js'
 
-export interface TypingRoomsSpec {
-  rooms: number
-  writersPerRoom: number
-  readersPerRoom: number
-  ratePerWriter: number
-  seconds: number
-  client: ClientKind
-}
+/** The scenario as the plan describes it (bench/spec.ts). */
+type TypingRoomsSpec = Extract<ScenarioSpec, { kind: 'typing-rooms' }>
 
 export async function typingRooms(context: RunContext, spec: TypingRoomsSpec): Promise<RunResult> {
   const { wire, url, mint } = context
