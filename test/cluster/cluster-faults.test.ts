@@ -114,8 +114,8 @@ describe.skipIf(redisSkipReason)('cluster faults', () => {
     }
   }, FAULT_TIMEOUT_MS)
 
-  // Known failure since the afternoon's landings (2026-12-02): the readers stop short of the last
-  // blob on a quiet machine too. Skipped so the rest lands; the cause is open (see the session note).
+  // Intermittent since the afternoon's landings (2026-12-02): in 2 of 6 runs, one on a quiet machine,
+  // a reader stopped short of the last blob. Skipped until the cause is found (see the session note).
   it.skip('a slow consumer is cut off alone: stream readers and the other nodes keep up', async () => {
     const unlimited = String(1 << 30)
     const { nodes, metrics } = await start({
