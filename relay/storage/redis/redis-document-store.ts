@@ -29,6 +29,8 @@ interface LoadedRoom {
   /** Stream bytes since the last snapshot, written here or read from other nodes. */
   streamBytes: number
   compacting: Promise<void> | null
+  /** Asked to compact while a compaction was out: it may have found nothing read yet, so ask again. */
+  compactAgain: boolean
 }
 
 export interface RedisDocumentStoreOptions {
@@ -78,7 +80,7 @@ export class RedisDocumentStore implements DocumentStore {
     if (Buffer.isBuffer(state) && state.length > 0) updates.push(state)
     const entries = parseEntries(rawEntries ?? null)
     let streamBytes = 0
-    const loaded: LoadedRoom = { name: room, host, keys, pending: { updates: [], awareness: [] }, streamBytes: 0, compacting: null }
+    const loaded: LoadedRoom = { name: room, host, keys, pending: { updates: [], awareness: [] }, streamBytes: 0, compacting: null, compactAgain: false }
     for (const entry of entries) {
       const decoded = decodeEntry(entry)
       streamBytes += decoded.bytes
@@ -230,12 +232,23 @@ export class RedisDocumentStore implements DocumentStore {
   }
 
   private maybeCompact(loaded: LoadedRoom): void {
-    if (loaded.streamBytes < this.options.compactAfterBytes || loaded.compacting) return
+    if (loaded.streamBytes < this.options.compactAfterBytes) return
+    if (loaded.compacting) {
+      loaded.compactAgain = true
+      return
+    }
     this.compact(loaded).catch((error: Error) => this.log.error({ room: loaded.name, err: error }, 'compaction failed'))
   }
 
   private compact(loaded: LoadedRoom): Promise<void> {
-    loaded.compacting ??= this.compactOnce(loaded).finally(() => (loaded.compacting = null))
+    loaded.compacting ??= this.compactOnce(loaded).finally(() => {
+      loaded.compacting = null
+      // The reader may have delivered this node's own entry only after the compaction looked.
+      if (loaded.compactAgain && this.rooms.get(loaded.name) === loaded) {
+        loaded.compactAgain = false
+        this.maybeCompact(loaded)
+      }
+    })
     return loaded.compacting
   }
 
