@@ -22,6 +22,8 @@ export interface TestCluster {
   readonly redis: RedisServer
   /** The running nodes by index; a killed node's slot keeps its last process. */
   readonly nodes: ServeProcess[]
+  /** Each node's data directory, by index (node 0's holds the cluster's admin.key). */
+  readonly dataDirs: readonly string[]
   /** A direct connection to the cluster's Redis, for inspecting what it holds. */
   readonly inspect: RedisConnection
   mint(room: string, scope: RoomScope, sub?: string): Promise<string>
@@ -56,6 +58,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   return {
     redis,
     nodes,
+    dataDirs: dirs,
     inspect,
     mint: (room, scope, sub = 'tester') =>
       mintRoomToken(ring, { issuer: DEFAULTS.issuer, audience: DEFAULTS.audience, clockToleranceSeconds: 5 }, { room, scope, sub, ttlSeconds: 600 }),
