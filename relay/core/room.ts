@@ -13,6 +13,7 @@ import { RoomOutbox } from './room-outbox.js'
 import type { Session } from './session.js'
 import { Step1Answers } from './step1-answers.js'
 import { TokenBucket, type BucketLimits } from './token-bucket.js'
+import { IntegrationError, integrateUpdate } from './integrate-update.js'
 import { checkUpdate, RefusedUpdateError } from './update-check.js'
 
 export interface RoomHooks {
@@ -195,11 +196,13 @@ export class Room implements RoomHost {
   private applyFrame(session: Session, frame: Uint8Array, live: boolean): Uint8Array | null {
     let update: Uint8Array
     let written: number[]
+    let fresh: boolean
     try {
       update = readSyncPayload(frame)
       const checked = checkUpdate(this.doc, update, this.limits.maxUpdateStructs)
       this.chargeWork(session, checked.work)
       written = checked.writtenClients
+      fresh = checked.fresh
       for (const client of written) {
         const writer = this.clientWriters.get(client)
         if (writer !== undefined && writer !== session.sub) throw new Error(`client id ${client} is written by another subject`)
@@ -211,27 +214,21 @@ export class Room implements RoomHost {
       if (live && error instanceof RefusedUpdateError && error.refusal === 'missing-dependencies') this.requestState(session)
       return null
     }
-    let effective: Uint8Array | null = null
-    const capture = (changes: Uint8Array) => {
-      effective = changes
-    }
-    this.doc.on('update', capture)
+    let effective: Uint8Array | null
     try {
-      Y.applyUpdate(this.doc, update, session)
+      effective = integrateUpdate(this.doc, update, fresh, session)
     } catch (error) {
       // An update that decodes whole can still refer to items in ways Yjs only trips over while
       // integrating. Yjs cannot undo what it integrated, so the room is rolled back by reloading
       // it from storage, which only ever received accepted updates: its sessions are closed with
       // 4500 and resync. Nothing of the refused update is forwarded or stored.
       this.rejectUpdate(session, error)
-      if (effective === null) return null
+      if (!(error instanceof IntegrationError) || !error.changedRoom) return null
       this.corrupted = true
       this.counters.roomResets++
       this.log.error({ room: this.name, sub: session.sub, err: error }, 'a refused update changed the room half-way: reloading it')
       this.hooks.corrupted(this)
       return null
-    } finally {
-      this.doc.off('update', capture)
     }
     if (effective !== null) this.step1Answers.invalidate()
     // A live update carries the sender's own changes (a step 2 may carry anyone's it has seen).

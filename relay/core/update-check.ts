@@ -31,6 +31,9 @@ export class RefusedUpdateError extends Error {
   }
 }
 
+/** Yjs does not export the type of a decoded update's delete set. */
+type DeleteSet = ReturnType<typeof Y.decodeUpdateV2>['ds']
+
 /** The running count of the check in progress; checks are synchronous, so one is enough. */
 let counted = 0
 let bound = 0
@@ -79,14 +82,19 @@ function checkReferences(item: Y.Item): void {
  * when what it waits for arrives: a forged struct for another writer's next clock, parked like
  * this, would then win over that writer's own and split the room from it.
  */
-function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): number[] {
+function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, ds: DeleteSet): Omit<CheckedUpdate, 'work'> {
   const ends = new Map<number, number>()
   const written = new Set<number>()
+  let fresh = structs.length > 0
   for (const struct of structs) {
-    if (struct instanceof Y.Skip) continue
+    if (struct instanceof Y.Skip) {
+      fresh = false
+      continue
+    }
     const { client, clock } = struct.id
     const end = ends.get(client) ?? Y.getState(doc.store, client)
     if (clock > end) throw new MissingDependency(`struct ${client}:${clock} follows clocks of its client the room lacks`)
+    if (clock < end) fresh = false
     if (clock + struct.length > end) written.add(client)
     ends.set(client, Math.max(end, clock + struct.length))
   }
@@ -98,7 +106,12 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
       if (reference.clock >= known) throw new MissingDependency(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
     }
   }
-  return [...written]
+  // A delete of clocks the room lacks would be parked by Yjs and not be part of what it applied.
+  for (const [client, ranges] of ds.clients) {
+    const known = ends.get(client) ?? Y.getState(doc.store, client)
+    if (ranges.some((range) => range.clock + range.len > known)) fresh = false
+  }
+  return { writtenClients: [...written], fresh }
 }
 
 export interface CheckedUpdate {
@@ -106,6 +119,12 @@ export interface CheckedUpdate {
   work: number
   /** Clients of which the update brings structs the room does not have yet. */
   writtenClients: number[]
+  /**
+   * Every struct continues its client exactly where the room's document ends, and every delete
+   * names clocks the room has: the room will integrate all of it as sent, so the update itself is
+   * what changed, and the room need not ask Yjs to encode the change again.
+   */
+  fresh: boolean
 }
 
 /**
@@ -117,10 +136,9 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number):
   counted = 0
   bound = maxStructs
   try {
-    const { structs } = Y.decodeUpdateV2(update, CountingDecoder)
+    const { structs, ds } = Y.decodeUpdateV2(update, CountingDecoder)
     for (const struct of structs) if (struct instanceof Y.Item) checkReferences(struct)
-    const writtenClients = checkDependencies(doc, structs)
-    return { work: counted, writtenClients }
+    return { work: counted, ...checkDependencies(doc, structs, ds) }
   } catch (error) {
     const work = Math.min(counted, maxStructs)
     if (error instanceof StructTooMany) {
