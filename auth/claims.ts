@@ -1,6 +1,7 @@
 /** The claims of a Lectern room token. */
+import type { RoomScope } from '../protocol/api-types.js'
 
-export type RoomScope = 'read' | 'write'
+export type { RoomScope }
 
 export interface RoomClaims {
   iss: string

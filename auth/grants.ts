@@ -11,11 +11,10 @@
  * change is their decision over everything before it: it leaves one layer, still naming the link
  * that created the grant.
  */
-import type { RoomScope } from './claims.js'
+import type { Grant, GrantLayer, GrantScope, RoomScope } from '../protocol/api-types.js'
 import { randomToken } from './secrets.js'
 
-/** `admin` adds managing the room's links and grants to `write`. */
-export type GrantScope = 'read' | 'write' | 'admin'
+export type { Grant, GrantLayer, GrantScope, GrantThen } from '../protocol/api-types.js'
 
 const SCOPE_RANK: Record<GrantScope, number> = { read: 1, write: 2, admin: 3 }
 
@@ -50,45 +49,6 @@ export function userSubject(name: string): string {
 
 export function groupSubject(name: string): string {
   return `group:${name}`
-}
-
-export interface GrantLayer {
-  scope: GrantScope
-  /** The share link whose redeem made this layer: revoking the link removes it. */
-  linkId?: string
-  /** A timed layer lapses at this time (ISO 8601). */
-  until?: string
-  /** With `until`: the whole grant goes at that time, not only this layer. */
-  revokeAtExpiry?: true
-}
-
-/** What a timed change becomes at its end: the scope below it, or nothing. */
-export type GrantThen = GrantScope | 'revoke'
-
-export interface Grant {
-  id: string
-  /** A room name, or a room prefix such as `course-101/*` (see room-patterns.ts). */
-  room: string
-  subject: string
-  /** The scope in force: the top layer's. */
-  scope: GrantScope
-  /** Grows by one at every change (an expiry too), so an older view never overrides a newer one. */
-  revision: number
-  createdAt: string
-  createdBy: string
-  updatedAt: string
-  updatedBy: string
-  /** The share link that created this grant (the bottom layer's). */
-  linkId?: string
-  /** A name the redeemer gave, so an admin can tell anonymous guests apart. Not an identity. */
-  displayName?: string
-  /** A label its creator gave (a room a presenter opened). */
-  label?: string
-  /** Bottom first; the top one's scope is `scope`. */
-  layers: GrantLayer[]
-  /** When the timed layer lapses, and what the grant is then: listed so nobody has to read layers. */
-  until?: string
-  then?: GrantThen
 }
 
 export interface GrantChange {

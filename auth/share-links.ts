@@ -3,31 +3,20 @@
  * returned once at creation and stored only as a hash; the link's id is not secret and names it in
  * listings, revocations and the audit log.
  */
-import type { GrantScope } from './grants.js'
+import type { GrantScope, Link, LinkStatus } from '../protocol/api-types.js'
 import { hashSecret, randomToken } from './secrets.js'
+
+// The name test/cluster still imports (it is being changed by others); everything else names the wire type.
+export type { Link as LinkView } from '../protocol/api-types.js'
 
 /** 32 random bytes: 256 bits, well above the 128 a guessing attack would have to beat. */
 const CODE_BYTES = 32
 const SHARE_CODE_PREFIX = 'lct_share_'
 
-export interface ShareLink {
-  id: string
-  room: string
-  /** The scope the redeemer's grant gets. An admin link is an invitation to co-own: give it one use. */
-  scope: GrantScope
+/** A link as stored: what callers see of it (its status is worked out when asked), and its code's hash. */
+export interface ShareLink extends Omit<Link, 'status'> {
   codeHash: string
-  label?: string
-  createdAt: string
-  createdBy: string
-  expiresAt: string
-  /** null: no limit. */
-  maxUses: number | null
-  uses: number
-  revokedAt: string | null
-  revokedBy: string | null
 }
-
-export type LinkStatus = 'active' | 'expired' | 'used_up' | 'revoked'
 
 /** Why a link no longer admits, most deliberate cause first. */
 export function linkStatus(link: ShareLink, now: Date): LinkStatus {
@@ -67,11 +56,7 @@ export function createShareLink(request: NewLink): { link: ShareLink; code: stri
 }
 
 /** A link as callers see it: everything but the code's hash, plus its status now. */
-export interface LinkView extends Omit<ShareLink, 'codeHash'> {
-  status: LinkStatus
-}
-
-export function viewLink(link: ShareLink, now: Date): LinkView {
+export function viewLink(link: ShareLink, now: Date): Link {
   const { codeHash: _hidden, ...visible } = link
   return { ...visible, status: linkStatus(link, now) }
 }

@@ -5,7 +5,6 @@
 import { LecternApiError, isApiErrorCode } from './api-error.js'
 import type {
   CreatedLink,
-  Grant,
   GrantChange,
   GrantEnded,
   GrantRequest,
@@ -14,6 +13,7 @@ import type {
   Link,
   LiveRoom,
   NewLink,
+  OpenedRoom,
   Redeemed,
   RevokedLink,
   RotatedKeys,
@@ -92,7 +92,7 @@ export class LecternApi {
   }
 
   /** Opens a room of the caller's own (an identity user the server allows); 403 otherwise. */
-  createRoom(request: { label?: string } = {}): Promise<{ room: string; grant: Grant }> {
+  createRoom(request: { label?: string } = {}): Promise<OpenedRoom> {
     return this.call('POST', '/rooms', request)
   }
 

@@ -1,7 +1,7 @@
 /**
  * The JSON shapes of the HTTP API (/api/v1), as a caller sees them: the wire types of
- * openapi.yaml. The token service's own types must stay assignable to these; a type test
- * (test/protocol/api-types.test.ts) holds the two in step.
+ * openapi.yaml. They live here once: the token service (auth/) answers with these types, the
+ * typed client (api-client.ts), the CLI and lectern/client read them.
  */
 
 /** What a session admitted with a room token may do. */
@@ -10,35 +10,52 @@ export type RoomScope = 'read' | 'write'
 /** A grant's scope: `admin` edits like `write` and also manages the room's links and grants. */
 export type GrantScope = 'read' | 'write' | 'admin'
 
+export interface GrantLayer {
+  scope: GrantScope
+  /** The share link whose redeem made this layer: revoking the link removes it. */
+  linkId?: string
+  /** A timed layer lapses at this time (ISO 8601). */
+  until?: string
+  /** With `until`: the whole grant goes at that time, not only this layer. */
+  revokeAtExpiry?: true
+}
+
+/** What a timed change becomes at its end: the scope below it, or nothing. */
+export type GrantThen = GrantScope | 'revoke'
+
 export interface Grant {
   id: string
+  /** A room name, or a room prefix such as `course-101/*`. */
   room: string
   /** `user:NAME` or `group:NAME`. */
   subject: string
+  /** The scope in force: the top layer's. */
   scope: GrantScope
-  /** Grows by one at every change. */
+  /** Grows by one at every change (an expiry too), so an older view never overrides a newer one. */
   revision: number
   createdAt: string
   createdBy: string
   updatedAt: string
   updatedBy: string
-  /** The share link that created the grant. */
+  /** The share link that created this grant (the bottom layer's). */
   linkId?: string
-  /** The name the redeemer gave; not an identity. */
+  /** A name the redeemer gave, so an admin can tell anonymous guests apart. Not an identity. */
   displayName?: string
-  /** What its creator called a room they opened. */
+  /** A label its creator gave (a room a presenter opened). */
   label?: string
   /** Bottom first; the top one's scope is `scope` (a link's raise, a timed change). */
-  layers: Array<{ scope: GrantScope; linkId?: string; until?: string; revokeAtExpiry?: true }>
-  /** A timed change lapses at `until`; the grant is then `then`. */
+  layers: GrantLayer[]
+  /** When the timed layer lapses, and what the grant is then: listed so nobody has to read layers. */
   until?: string
-  then?: GrantScope | 'revoke'
+  then?: GrantThen
 }
 
 /** A grant change: `expiresInSeconds` makes it timed; `then` says what happens at its end. */
 export interface GrantRequest {
   scope: GrantScope
+  /** A timed change: it lasts this long, then `then` happens. */
   expiresInSeconds?: number
+  /** `revert` (back to the scope below; the default) or `revoke` (the grant goes). */
   then?: 'revert' | 'revoke'
 }
 
@@ -59,6 +76,7 @@ export type LinkStatus = 'active' | 'expired' | 'used_up' | 'revoked'
 export interface Link {
   id: string
   room: string
+  /** The scope the redeemer's grant gets. An admin link is an invitation to co-own: give it one use. */
   scope: GrantScope
   label?: string
   createdAt: string
@@ -119,10 +137,17 @@ export interface GrantEnded {
   sessionsEnded: number
 }
 
+/** A room a presenter opened: its fresh name and the admin grant they got on it. */
+export interface OpenedRoom {
+  room: string
+  grant: Grant
+}
+
 export interface SharedRoom {
   room: string
   scope: GrantScope
   grantId: string
+  /** `group` when the access comes through one of the caller's groups. */
   via: 'user' | 'group'
   subject: string
   updatedAt: string

@@ -5,7 +5,7 @@
  * a guest key is anyone who opened a link.
  */
 import { GUEST_NAME_PREFIX } from '../identity.js'
-import type { Grant } from '../grants.js'
+import type { OpenedRoom } from '../../protocol/api-types.js'
 import { randomToken } from '../secrets.js'
 import type { AccessStore } from '../store/access-store.js'
 import type { Clock } from '../clock.js'
@@ -13,11 +13,6 @@ import { ServiceError } from './errors.js'
 import { subjectsOf, type Principal } from './principal.js'
 import { requireUser } from './room-access.js'
 import type { TokenServiceSettings } from './settings.js'
-
-export interface OpenedRoom {
-  room: string
-  grant: Grant
-}
 
 /** 12 random bytes: 96 bits, nobody finds the room by guessing. */
 const ROOM_NAME_BYTES = 12

@@ -6,10 +6,11 @@
 import { decodeJwt } from 'jose'
 import type { AuditEvent, AuditSink } from '../audit.js'
 import type { Clock } from '../clock.js'
-import { isSubject, roomScopeOf, type Grant } from '../grants.js'
+import type { CreatedLink, Grant, GrantChange, GrantEnded, GrantRequest, GrantWithSessions, IssuedToken, Link, NewLink, OpenedRoom, Redeemed, RevokedLink, RotatedKeys, SharedRoom } from '../../protocol/api-types.js'
+import { isSubject, roomScopeOf } from '../grants.js'
 import type { KeyRing } from '../keys.js'
 import { hashSecret } from '../secrets.js'
-import { createShareLink, viewLink, type LinkView } from '../share-links.js'
+import { createShareLink, viewLink } from '../share-links.js'
 import { mintRoomToken, type MintRequest, type TokenSettings } from '../tokens.js'
 import type { AccessEvents } from '../store/access-events.js'
 import type { AccessStore } from '../store/access-store.js'
@@ -17,12 +18,11 @@ import { redeemRefused, ServiceError } from './errors.js'
 import { GrantChanges } from './grant-changes.js'
 import { RedeemGuard } from './redeem-guard.js'
 import { bestGrant, checkRoom, checkTarget, grantsCovering, prefixesAbove, requireServerAdmin, requireUser } from './room-access.js'
-import { openRoom, type OpenedRoom } from './room-creation.js'
+import { openRoom } from './room-creation.js'
 import { newGuestKey } from './guest-keys.js'
 import type { LiveGrantSessions } from './live-sessions.js'
 import { actorOf, subjectsOf, type Principal, type UserPrincipal } from './principal.js'
 import type { TokenServiceSettings } from './settings.js'
-import type { GrantRequest, GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
 
 export interface TokenServiceParts {
   store: AccessStore
@@ -36,7 +36,8 @@ export interface TokenServiceParts {
   clock: Clock
 }
 
-export type { GrantRequest, GrantView, IssuedToken, NewLinkRequest, RedeemResult, SharedRoom } from './views.js'
+// The names test/cluster still imports (it is being changed by others); everything else names the wire types.
+export type { IssuedToken, Redeemed as RedeemResult } from '../../protocol/api-types.js'
 
 /** The longest a timed grant change may last. */
 const MAX_TIMED_SECONDS = 366 * 86_400
@@ -50,7 +51,7 @@ export class TokenService {
     this.redeemGuard = new RedeemGuard(parts.settings.redeemRatePerSecond, parts.settings.redeemBurst)
   }
 
-  async createLink(principal: Principal | null, room: string, request: NewLinkRequest): Promise<{ link: LinkView; code: string }> {
+  async createLink(principal: Principal | null, room: string, request: NewLink): Promise<CreatedLink> {
     checkRoom(room)
     const admin = await this.requireRoomAdmin(principal, room)
     const { linkTtlSeconds, linkMaxTtlSeconds } = this.parts.settings
@@ -73,7 +74,7 @@ export class TokenService {
     return { link: viewLink(link, at), code }
   }
 
-  async listLinks(principal: Principal | null, room: string): Promise<LinkView[]> {
+  async listLinks(principal: Principal | null, room: string): Promise<Link[]> {
     await this.requireRoomAdmin(principal, room)
     const now = this.parts.clock.now()
     const links = await this.parts.store.roomLinks(room)
@@ -86,7 +87,7 @@ export class TokenService {
     room: string,
     linkId: string,
     endSessions: boolean,
-  ): Promise<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }> {
+  ): Promise<RevokedLink> {
     const admin = await this.requireRoomAdmin(principal, room)
     const actor = actorOf(admin)
     const at = this.parts.clock.now()
@@ -102,7 +103,7 @@ export class TokenService {
    * Redeems a code for the caller: a user's grant goes to them; a caller without a credential
    * becomes a new guest and gets a guest key with the token.
    */
-  async redeem(principal: Principal | null, code: string, displayName?: string, clientAddress?: string): Promise<RedeemResult> {
+  async redeem(principal: Principal | null, code: string, displayName?: string, clientAddress?: string): Promise<Redeemed> {
     if (principal?.kind === 'admin') {
       throw new ServiceError(403, 'forbidden', 'the server admin credential cannot redeem share links: redeem as a guest or a user')
     }
@@ -143,7 +144,7 @@ export class TokenService {
    * The grants naming `room` (a room or a prefix), then those of the prefixes a room is under, each
    * with how many of its sessions are connected to this relay now.
    */
-  async listGrants(principal: Principal | null, room: string): Promise<GrantView[]> {
+  async listGrants(principal: Principal | null, room: string): Promise<GrantWithSessions[]> {
     await this.requireRoomAdmin(principal, room)
     const own = (await this.parts.store.roomGrants(room)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     const above = (await Promise.all(prefixesAbove(room).map((prefix) => this.parts.store.roomGrants(prefix)))).flat()
@@ -160,7 +161,7 @@ export class TokenService {
     room: string,
     subject: string,
     request: GrantRequest,
-  ): Promise<{ grant: Grant; created: boolean; sessionsChanged: number }> {
+  ): Promise<GrantChange> {
     const admin = await this.requireRoomAdmin(principal, room)
     if (!isSubject(subject)) {
       throw new ServiceError(400, 'invalid_subject', `"${subject}" is not a subject: expected user:NAME or group:NAME (letters, digits, ._@+-)`)
@@ -189,7 +190,7 @@ export class TokenService {
     return { grant, created: previous === undefined, sessionsChanged }
   }
 
-  async revokeGrant(principal: Principal | null, room: string, subject: string): Promise<{ grant: Grant; sessionsEnded: number }> {
+  async revokeGrant(principal: Principal | null, room: string, subject: string): Promise<GrantEnded> {
     const admin = await this.requireRoomAdmin(principal, room)
     const grant = await this.parts.store.deleteGrant(room, subject)
     if (!grant) throw new ServiceError(404, 'not_found', `${subject} has no grant on room ${room}`)
@@ -207,7 +208,7 @@ export class TokenService {
   }
 
   /** Removes the caller's own grant on a room or prefix; their sessions through it end. */
-  async leave(principal: Principal | null, room: string): Promise<{ grant: Grant; sessionsEnded: number }> {
+  async leave(principal: Principal | null, room: string): Promise<GrantEnded> {
     const user = requireUser(principal)
     checkTarget(room)
     const grant = await this.parts.store.deleteGrant(room, user.subject)
@@ -248,7 +249,7 @@ export class TokenService {
   }
 
   /** A new signing key; the old ones keep verifying for `graceSeconds` (by default, a token's lifetime). */
-  async rotateKeys(principal: Principal | null, graceSeconds?: number): Promise<{ keyId: string; graceSeconds: number }> {
+  async rotateKeys(principal: Principal | null, graceSeconds?: number): Promise<RotatedKeys> {
     const admin = requireServerAdmin(principal)
     const grace = graceSeconds ?? this.parts.settings.tokenTtlSeconds + this.parts.tokens.clockToleranceSeconds
     const key = await this.parts.keys.rotate(grace)

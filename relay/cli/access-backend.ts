@@ -6,16 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Grant } from '../../auth/grants.js'
 import { KeyRing } from '../../auth/keys.js'
 import { FileKeyStore } from '../../auth/store/file-key-store.js'
-import type { LinkView } from '../../auth/share-links.js'
 import { ADMIN_KEY_FILE, readAdminKeyFile } from '../../auth/service/admin-credential.js'
 import { NO_LIVE_SESSIONS } from '../../auth/service/live-sessions.js'
 import { openTokenService } from '../../auth/service/open-token-service.js'
 import type { Principal } from '../../auth/service/principal.js'
-import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
 import { LecternApi } from '../../protocol/api-client.js'
+import type { CreatedLink, GrantChange, GrantEnded, GrantRequest, GrantWithSessions, Link, NewLink, RevokedLink, RotatedKeys } from '../../protocol/api-types.js'
 import { LecternApiError } from '../../protocol/api-error.js'
 import { API_PREFIX } from '../http/api.js'
 import { runningServer } from '../http/api-discovery.js'
@@ -32,13 +30,13 @@ import { OperationFailed } from './failure.js'
 export interface AccessOperations {
   /** Where the operations run, for the operator: the server's URL or the data directory. */
   readonly target: string
-  createLink(room: string, request: NewLinkRequest): Promise<{ link: LinkView; code: string }>
-  listLinks(room: string): Promise<LinkView[]>
-  revokeLink(room: string, linkId: string, endSessions: boolean): Promise<{ link: LinkView; grantsRevoked: number; sessionsEnded: number }>
-  listGrants(room: string): Promise<Grant[]>
-  setGrant(room: string, subject: string, request: GrantRequest): Promise<{ grant: Grant; created: boolean; sessionsChanged: number }>
-  revokeGrant(room: string, subject: string): Promise<{ grant: Grant; sessionsEnded: number }>
-  rotateKeys(graceSeconds: number | undefined): Promise<{ keyId: string; graceSeconds: number }>
+  createLink(room: string, request: NewLink): Promise<CreatedLink>
+  listLinks(room: string): Promise<Link[]>
+  revokeLink(room: string, linkId: string, endSessions: boolean): Promise<RevokedLink>
+  listGrants(room: string): Promise<GrantWithSessions[]>
+  setGrant(room: string, subject: string, request: GrantRequest): Promise<GrantChange>
+  revokeGrant(room: string, subject: string): Promise<GrantEnded>
+  rotateKeys(graceSeconds: number | undefined): Promise<RotatedKeys>
   close(): Promise<void>
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseDurationSeconds } from '../../auth/duration.js'
 import { isGrantScope, type GrantScope } from '../../auth/grants.js'
-import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
+import type { GrantRequest, NewLink } from '../../protocol/api-types.js'
 import type { FlagRow } from '../settings.js'
 import { chooseBackend, type AccessOperations } from './access-backend.js'
 import { JSON_FLAG, type Command, type FlagValues } from './command.js'
@@ -181,8 +181,8 @@ export const ACCESS_COMMANDS: readonly Command[] = Object.entries(COMMANDS).map(
   },
 }))
 
-function newLinkRequest(values: FlagValues): NewLinkRequest {
-  const request: NewLinkRequest = { scope: scopeArgument(stringValue(values.scope) ?? 'read', '--scope') }
+function newLinkRequest(values: FlagValues): NewLink {
+  const request: NewLink = { scope: scopeArgument(stringValue(values.scope) ?? 'read', '--scope') }
   const expires = stringValue(values.expires)
   if (expires !== undefined) request.expiresInSeconds = durationArgument(expires, '--expires')
   const maxUses = stringValue(values['max-uses'])

@@ -5,7 +5,7 @@
 import { hasUnprintable } from '../../auth/display-text.js'
 import { isGrantScope, type GrantScope } from '../../auth/grants.js'
 import { ServiceError } from '../../auth/service/errors.js'
-import type { GrantRequest, NewLinkRequest } from '../../auth/service/token-service.js'
+import type { GrantRequest, NewLink } from '../../protocol/api-types.js'
 
 type Fields = Record<string, unknown>
 
@@ -45,9 +45,9 @@ function textField(fields: Fields, name: string, maxLength: number): string | un
   return value.trim()
 }
 
-export function newLinkBody(body: unknown): NewLinkRequest {
+export function newLinkBody(body: unknown): NewLink {
   const fields = objectWith(body, ['scope', 'expiresInSeconds', 'maxUses', 'label'])
-  const request: NewLinkRequest = { scope: scopeField(fields, 'scope') }
+  const request: NewLink = { scope: scopeField(fields, 'scope') }
   const expiresInSeconds = positiveIntegerField(fields, 'expiresInSeconds')
   if (expiresInSeconds !== undefined) request.expiresInSeconds = expiresInSeconds
   // null says "no limit" explicitly, as in the link listing.

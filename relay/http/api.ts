@@ -1,18 +1,13 @@
 /** The token service's HTTP API under `/api/v1/`, described in openapi.yaml. */
 import type { Authenticator } from '../../auth/service/authenticator.js'
 import type { TokenService } from '../../auth/service/token-service.js'
+import type { LiveRoom } from '../../protocol/api-types.js'
 import { requireServerAdmin } from '../../auth/service/room-access.js'
 import { endSessionsQuery, emptyBody, grantBody, newLinkBody, newRoomBody, redeemBody, rotateBody } from './api-bodies.js'
 import { apiRouter, type ApiRoute } from './api-router.js'
 import type { RouteHandler } from './http-server.js'
 
 export const API_PREFIX = '/api/v1'
-
-/** A room open on this relay now, with its connected sessions. */
-export interface LiveRoom {
-  room: string
-  sessions: number
-}
 
 /** The rooms open on this relay; none where the API runs without one (`lectern api`). */
 export type LiveRooms = () => LiveRoom[]

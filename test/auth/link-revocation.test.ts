@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
-import type { LinkView } from '../../auth/share-links.js'
-import type { RedeemResult } from '../../auth/service/token-service.js'
+import type { Link, Redeemed } from '../../protocol/api-types.js'
 import { MessageType } from '../../protocol/messages.js'
 import { sleep, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
@@ -20,14 +19,14 @@ describe('link revocation', () => {
     const api = new ApiClient(relay.url)
     const admin = api.as(await readAdminKey(relay.dataDir))
     const links = `${roomPath(ROOM)}/links`
-    const readLink = await admin.ok<{ code: string; link: LinkView }>('POST', links, { scope: 'read' }, 201)
-    const writeLink = await admin.ok<{ code: string; link: LinkView }>('POST', links, { scope: 'write' }, 201)
+    const readLink = await admin.ok<{ code: string; link: Link }>('POST', links, { scope: 'read' }, 201)
+    const writeLink = await admin.ok<{ code: string; link: Link }>('POST', links, { scope: 'write' }, 201)
     const owner = fixture.connect('v3', ROOM, await relay.mint(ROOM, 'write', { sub: 'owner' }))
     await waitSynced(owner)
 
-    const asRead = await api.ok<RedeemResult>('POST', '/redeem', { code: readLink.code, displayName: 'Bob' })
+    const asRead = await api.ok<Redeemed>('POST', '/redeem', { code: readLink.code, displayName: 'Bob' })
     const bob = api.as(asRead.guestKey!)
-    const asWrite = await bob.ok<RedeemResult>('POST', '/redeem', { code: writeLink.code })
+    const asWrite = await bob.ok<Redeemed>('POST', '/redeem', { code: writeLink.code })
     expect(asWrite).toMatchObject({ subject: asRead.subject, scope: 'write', grant: { id: asRead.grant.id, scope: 'write' } })
     const client = fixture.connect('v1', ROOM, asWrite.token)
     await waitSynced(client)
@@ -60,8 +59,8 @@ describe('link revocation', () => {
     const admin = api.as(await readAdminKey(relay.dataDir))
     const links = `${roomPath(ROOM)}/links`
     const readLink = await admin.ok<{ code: string }>('POST', links, { scope: 'read' }, 201)
-    const writeLink = await admin.ok<{ code: string; link: LinkView }>('POST', links, { scope: 'write' }, 201)
-    const asRead = await api.ok<RedeemResult>('POST', '/redeem', { code: readLink.code })
+    const writeLink = await admin.ok<{ code: string; link: Link }>('POST', links, { scope: 'write' }, 201)
+    const asRead = await api.ok<Redeemed>('POST', '/redeem', { code: readLink.code })
     await api.as(asRead.guestKey!).ok('POST', '/redeem', { code: writeLink.code })
     await admin.ok('DELETE', `${links}/${writeLink.link.id}?endSessions=false`)
     const { grants } = await admin.ok<{ grants: Grant[] }>('GET', `${roomPath(ROOM)}/grants`)

@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
-import type { IssuedToken, SharedRoom } from '../../auth/service/token-service.js'
+import type { IssuedToken, SharedRoom } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { testIdentityProvider, type TestIdentityProvider } from '../support/identity.js'
 import { makeDataDir, sleep, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'

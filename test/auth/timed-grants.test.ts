@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../auth/audit.js'
 import type { Grant } from '../../auth/grants.js'
-import type { RedeemResult } from '../../auth/service/token-service.js'
+import type { Redeemed } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { makeDataDir, sleep, startTestRelay, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
@@ -23,7 +23,7 @@ async function setup(clock: ManualClock) {
   const api = new ApiClient(relay.url)
   const admin = api.as(await readAdminKey(relay.dataDir))
   const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(ROOM)}/links`, { scope: 'read' }, 201)
-  const bob = await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Bob' })
+  const bob = await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' })
   const grantPath = `${roomPath(ROOM)}/grants/${encodeURIComponent(bob.subject)}`
   return { relay, api, admin, bob, grantPath }
 }

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { Grant } from '../../auth/grants.js'
 import { hashSecret } from '../../auth/secrets.js'
-import type { LinkView } from '../../auth/share-links.js'
-import type { IssuedToken, RedeemResult, SharedRoom } from '../../auth/service/token-service.js'
+import type { IssuedToken, Link, Redeemed, SharedRoom } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import type { RelayConfig } from '../../relay/config.js'
 import type { WebsocketProvider as ProviderV3 } from 'y-websocket'
@@ -32,7 +31,7 @@ function movePastExpiry(token: string): void {
   clock.advance(exp! * 1000 + 1000 - clock.now().getTime())
 }
 
-async function createLink(admin: ApiClient, room: string, body: Record<string, unknown>): Promise<{ code: string; link: LinkView }> {
+async function createLink(admin: ApiClient, room: string, body: Record<string, unknown>): Promise<{ code: string; link: Link }> {
   return admin.ok('POST', `${roomPath(room)}/links`, body, 201)
 }
 
@@ -50,7 +49,7 @@ describe('share codes', () => {
     expect(await api.raw('POST', '/redeem', { code: once.code })).toMatchObject({ status: 410, body: { error: 'link_used_up' } })
     expect(await api.raw('POST', '/redeem', { code: revoked.code })).toMatchObject({ status: 410, body: { error: 'link_revoked' } })
     expect(await api.raw('POST', '/redeem', { code: 'lct_share_not-a-real-code' })).toMatchObject({ status: 404, body: { error: 'unknown_code' } })
-    const { links } = await admin.ok<{ links: LinkView[] }>('GET', `${roomPath('r')}/links`)
+    const { links } = await admin.ok<{ links: Link[] }>('GET', `${roomPath('r')}/links`)
     expect(links.map((link) => link.status)).toEqual(['expired', 'used_up', 'revoked'])
     expect(JSON.stringify(links)).not.toContain('codeHash')
   })
@@ -104,7 +103,7 @@ describe('request validation and permissions', () => {
   it('answers 401 without or with a bad credential, 403 without the right grant', async () => {
     const { api, admin } = await setup()
     const { code } = await createLink(admin, 'r', { scope: 'write' })
-    const writer = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const writer = await api.ok<Redeemed>('POST', '/redeem', { code })
     expect(await api.raw('GET', `${roomPath('r')}/grants`)).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
     expect(await api.as('lct_admin_guess').raw('GET', `${roomPath('r')}/grants`)).toMatchObject({ status: 401 })
     const asWriter = api.as(writer.guestKey!)
@@ -117,7 +116,7 @@ describe('request validation and permissions', () => {
   it('lets a room admin manage that room and no other', async () => {
     const { api, admin } = await setup()
     const { code } = await createLink(admin, 'mine', { scope: 'admin', maxUses: 1 })
-    const owner = api.as((await api.ok<RedeemResult>('POST', '/redeem', { code })).guestKey!)
+    const owner = api.as((await api.ok<Redeemed>('POST', '/redeem', { code })).guestKey!)
     await owner.ok('PUT', `${roomPath('mine')}/grants/user:bob`, { scope: 'write' }, 201)
     await owner.ok('POST', `${roomPath('mine')}/links`, { scope: 'read' }, 201)
     expect(await owner.raw('GET', `${roomPath('theirs')}/grants`)).toMatchObject({ status: 403 })
@@ -128,7 +127,7 @@ describe('grant-backed sessions', () => {
   it('outlive their token, which a refresh replaces while the grant stands', async () => {
     const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 60 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'long', { scope: 'write' })
-    const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
     const client = fixture.connect('v3', 'long', redeemed.token)
     const grantless = rawClient(fixture.relay.url, 'long', await fixture.relay.mint('long', 'read', { ttlSeconds: 60 }))
     await waitSynced(client)
@@ -151,7 +150,7 @@ describe('grant-backed sessions', () => {
   it('reconnect after a network drop past exp: 4401, then the README recipe refreshes and resumes', async () => {
     const { api, admin } = await setup({ ...TOKEN_SERVICE_DEFAULTS, tokenTtlSeconds: 60 }, { clockToleranceSeconds: 0 })
     const { code } = await createLink(admin, 'flaky', { scope: 'write' })
-    const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
     const guest = api.as(redeemed.guestKey!)
     const client = fixture.connect('v3', 'flaky', redeemed.token)
     const provider = client.provider as ProviderV3
@@ -175,9 +174,9 @@ describe('grant-backed sessions', () => {
     const { api, admin } = await setup()
     const first = await createLink(admin, 'one', { scope: 'read' })
     const second = await createLink(admin, 'two', { scope: 'write' })
-    const joined = await api.ok<RedeemResult>('POST', '/redeem', { code: first.code })
+    const joined = await api.ok<Redeemed>('POST', '/redeem', { code: first.code })
     const guest = api.as(joined.guestKey!)
-    const again = await guest.ok<RedeemResult>('POST', '/redeem', { code: second.code })
+    const again = await guest.ok<Redeemed>('POST', '/redeem', { code: second.code })
     expect(again.subject).toBe(joined.subject)
     expect(again.guestKey).toBeUndefined()
 
@@ -197,7 +196,7 @@ describe('grant-backed sessions', () => {
   it('a revoked grant closes its sessions with 4403 and refuses the reconnect; a grant-less token is untouched', async () => {
     const { api, admin } = await setup()
     const { code } = await createLink(admin, 'r', { scope: 'write' })
-    const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
     const granted = rawClient(fixture.relay.url, 'r', redeemed.token)
     const plain = rawClient(fixture.relay.url, 'r', await fixture.relay.mint('r', 'write', { sub: 'plain' }))
     await Promise.all([granted.opened, plain.opened])
@@ -212,7 +211,7 @@ describe('grant-backed sessions', () => {
   it('a link revoked with endSessions=false stops new redeems and leaves existing grants', async () => {
     const { api, admin } = await setup()
     const { code, link } = await createLink(admin, 'r', { scope: 'read' })
-    const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
     const session = rawClient(fixture.relay.url, 'r', redeemed.token)
     await session.opened
     expect(await admin.ok('DELETE', `${roomPath('r')}/links/${link.id}?endSessions=false`)).toMatchObject({ grantsRevoked: 0, sessionsEnded: 0 })
@@ -227,7 +226,7 @@ describe('keys', () => {
   it('rotate through the API: the new key signs, the old one keeps verifying', async () => {
     const { api, admin } = await setup()
     const { code } = await createLink(admin, 'r', { scope: 'read' })
-    const before = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const before = await api.ok<Redeemed>('POST', '/redeem', { code })
     const rotated = await admin.ok<{ keyId: string; graceSeconds: number }>('POST', '/keys/rotate', {})
     expect(rotated.graceSeconds).toBe(TOKEN_SERVICE_DEFAULTS.tokenTtlSeconds + 5)
     const jwks = (await (await fetch(`${fixture.relay.url.replace('ws', 'http')}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }

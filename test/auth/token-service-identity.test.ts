@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
-import type { IssuedToken, RedeemResult, SharedRoom } from '../../auth/service/token-service.js'
+import type { IssuedToken, Redeemed, SharedRoom } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { isPermissionDenied } from '../../protocol/messages.js'
 import { rawClient, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
@@ -120,7 +120,7 @@ describe('identity tokens', () => {
     const { code } = await teacher.ok<{ code: string }>('POST', `${roomPath('course')}/links`, { scope: 'read', maxUses: 30 }, 201)
 
     const student = api.as(await identityToken('sam'))
-    const redeemed = await student.ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await student.ok<Redeemed>('POST', '/redeem', { code })
     expect(redeemed).toMatchObject({ subject: 'user:sam', scope: 'read' })
     expect(redeemed.guestKey).toBeUndefined()
     const { grants } = await teacher.ok<{ grants: Grant[] }>('GET', `${roomPath('course')}/grants`)

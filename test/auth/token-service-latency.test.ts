@@ -7,7 +7,7 @@
  * 100 ms, is checked by reading the figure). What is asserted is that every session changed.
  */
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
+import type { IssuedToken, Redeemed } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { MessageType, SyncStep } from '../../protocol/messages.js'
 import { readScopeMessage } from '../../protocol/scope-message.js'
@@ -93,7 +93,7 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
     // The link: every attendee redeemed it and holds a grant of their own.
     const { code, link } = await admin.ok<{ code: string; link: { id: string } }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
     const linkTokens: string[] = []
-    for (let i = 0; i < SESSIONS; i++) linkTokens.push((await api.ok<RedeemResult>('POST', '/redeem', { code })).token)
+    for (let i = 0; i < SESSIONS; i++) linkTokens.push((await api.ok<Redeemed>('POST', '/redeem', { code })).token)
     const viaLink = await connectAll(linkTokens, room)
     const linkSessions = [...relay.relay.sessions].filter((session) => session.lid === link.id)
     expect(linkSessions).toHaveLength(SESSIONS)

@@ -8,8 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../auth/audit.js'
 import type { Grant } from '../../auth/grants.js'
-import type { LinkView } from '../../auth/share-links.js'
-import type { RedeemResult } from '../../auth/service/token-service.js'
+import type { Link, Redeemed } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { sleep, text, waitFor, waitSynced, type TestClient, useTestRelay } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
@@ -20,7 +19,7 @@ const ATTENDEES = 24
 const fixture = useTestRelay()
 
 
-function join_(version: 'v1' | 'v3', redeemed: RedeemResult): TestClient {
+function join_(version: 'v1' | 'v3', redeemed: Redeemed): TestClient {
   return fixture.connect(version, ROOM, redeemed.token)
 }
 
@@ -41,7 +40,7 @@ describe('the presenter story', () => {
 
     // The operator invites Ada to own the room; Ada redeems as a guest and keeps her guest key.
     const invite = await operator.ok<{ code: string }>('POST', links, { scope: 'admin', maxUses: 1 }, 201)
-    const adaRedeemed = await api.ok<RedeemResult>('POST', '/redeem', { code: invite.code, displayName: 'Ada' })
+    const adaRedeemed = await api.ok<Redeemed>('POST', '/redeem', { code: invite.code, displayName: 'Ada' })
     expect(adaRedeemed).toMatchObject({ scope: 'write', grant: { scope: 'admin' } })
     const ada = api.as(adaRedeemed.guestKey!)
     const adaClient = join_('v3', adaRedeemed)
@@ -49,20 +48,20 @@ describe('the presenter story', () => {
     adaClient.doc.getText('text').insert(0, 'Welcome to Yjs.')
 
     // Ada's links: one write link for her co-presenter, a read-only one for everyone, 24 h by default.
-    const writeLink = await ada.ok<{ code: string; link: LinkView }>('POST', links, { scope: 'write', maxUses: 1, label: 'co-presenter' }, 201)
-    const readLink = await ada.ok<{ code: string; link: LinkView }>('POST', links, { scope: 'read', label: 'attendees' }, 201)
+    const writeLink = await ada.ok<{ code: string; link: Link }>('POST', links, { scope: 'write', maxUses: 1, label: 'co-presenter' }, 201)
+    const readLink = await ada.ok<{ code: string; link: Link }>('POST', links, { scope: 'read', label: 'attendees' }, 201)
     const lifetimeMs = Date.parse(readLink.link.expiresAt) - Date.parse(readLink.link.createdAt)
     expect(lifetimeMs).toBe(24 * 3600 * 1000)
 
-    const carolRedeemed = await api.ok<RedeemResult>('POST', '/redeem', { code: writeLink.code, displayName: 'Carol' })
+    const carolRedeemed = await api.ok<Redeemed>('POST', '/redeem', { code: writeLink.code, displayName: 'Carol' })
     const carol = join_('v1', carolRedeemed)
     await waitSynced(carol)
     carol.doc.getText('text').insert(text(carol.doc).length, ' Carol here.')
     await waitFor(() => text(adaClient.doc).endsWith('Carol here.'), 'Ada sees the co-presenter')
 
-    const attendees: Array<{ redeemed: RedeemResult; client: TestClient; closes: number[] }> = []
+    const attendees: Array<{ redeemed: Redeemed; client: TestClient; closes: number[] }> = []
     for (let i = 0; i < ATTENDEES; i++) {
-      const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code: readLink.code, displayName: i === 0 ? 'Bob' : `attendee ${i}` })
+      const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code: readLink.code, displayName: i === 0 ? 'Bob' : `attendee ${i}` })
       expect(redeemed.scope).toBe('read')
       const client = join_(i % 2 === 0 ? 'v3' : 'v1', redeemed)
       attendees.push({ redeemed, client, closes: closeCodes(client) })

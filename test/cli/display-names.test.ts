@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FileAccessStore } from '../../auth/store/file-access-store.js'
-import type { LinkView } from '../../auth/share-links.js'
+import type { Link } from '../../protocol/api-types.js'
 import { makeDataDir, useTestRelay } from '../support/relay-fixture.js'
 import { runCli } from '../support/process.js'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
@@ -22,7 +22,7 @@ describe('display names', () => {
     const relay = await fixture.start()
     const api = new ApiClient(relay.url)
     const admin = api.as(await readAdminKey(relay.dataDir))
-    const { code } = await admin.ok<{ code: string; link: LinkView }>('POST', `${roomPath('r')}/links`, { scope: 'read' }, 201)
+    const { code } = await admin.ok<{ code: string; link: Link }>('POST', `${roomPath('r')}/links`, { scope: 'read' }, 201)
     for (const displayName of ['\u001b[2J\u001b[31mADMIN', 'Bob\nsubject: user:admin', 'evil\u202eexe.txt', 'bell\u0007']) {
       expect(await api.raw('POST', '/redeem', { code, displayName })).toMatchObject({
         status: 400,

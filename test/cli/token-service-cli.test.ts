@@ -8,8 +8,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
-import type { LinkView } from '../../auth/share-links.js'
-import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
+import type { IssuedToken, Link, Redeemed } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { connectClient, makeDataDir, rawClient, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
 import { childEnv, CLI, runCli, serveProcess, type ServeProcess } from '../support/process.js'
@@ -44,12 +43,12 @@ describe('lectern share and grants, with a server running', () => {
   it('the operator shares, upgrades, downgrades and revokes; live sessions follow', async () => {
     server = await serveProcess(dataDir)
     const api = new ApiClient(server.url)
-    const { code, link } = await lecternJson<{ code: string; link: LinkView }>('share', 'create', 'intro-yjs', '--scope', 'read', '--label', 'attendees')
+    const { code, link } = await lecternJson<{ code: string; link: Link }>('share', 'create', 'intro-yjs', '--scope', 'read', '--label', 'attendees')
     expect(link).toMatchObject({ scope: 'read', status: 'active', label: 'attendees' })
 
     const redeemed = [
-      await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Bob' }),
-      await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Eve' }),
+      await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' }),
+      await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Eve' }),
     ]
     const [bob, eve] = redeemed.map((result) => {
       const client = connectClient('v3', server!.url, 'intro-yjs', result.token)
@@ -76,7 +75,7 @@ describe('lectern share and grants, with a server running', () => {
     const revoked = await lectern('share', 'revoke', 'intro-yjs', link.id)
     expect(revoked.stdout).toBe(`Revoked share link ${link.id} on room intro-yjs: 2 grants taken back, 2 sessions ended.\n`)
     await waitFor(() => closes.filter((closeCode) => closeCode === 4403).length === 2, 'both sessions end with 4403')
-    const { links } = await lecternJson<{ links: LinkView[] }>('share', 'list', 'intro-yjs')
+    const { links } = await lecternJson<{ links: Link[] }>('share', 'list', 'intro-yjs')
     expect(links.map((entry) => entry.status)).toEqual(['revoked'])
 
     const rotated = await lecternJson<{ keyId: string }>('keys', 'rotate')
@@ -122,7 +121,7 @@ describe('lectern grants, on a data directory with no server', () => {
 
     server = await serveProcess(dataDir)
     const api = new ApiClient(server.url)
-    const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
     const refreshed = await api.as(redeemed.guestKey!).ok<IssuedToken>('POST', `${roomPath('notes')}/token`)
     const session = rawClient(server.url, 'notes', refreshed.token)
     await session.opened
@@ -139,9 +138,9 @@ describe('lectern api', () => {
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
       while (!/"api":"http:\/\/[^"]+"/.test(output)) await once(child.stdout, 'data')
       const apiUrl = /"api":"(http:\/\/[^"]+)\/api\/v1"/.exec(output)![1]!
-      const { link } = await lecternJson<{ link: LinkView }>('share', 'create', 'standalone')
+      const { link } = await lecternJson<{ link: Link }>('share', 'create', 'standalone')
       const admin = new ApiClient(apiUrl).as(await readAdminKey(dataDir))
-      const { links } = await admin.ok<{ links: LinkView[] }>('GET', `${roomPath('standalone')}/links`)
+      const { links } = await admin.ok<{ links: Link[] }>('GET', `${roomPath('standalone')}/links`)
       expect(links.map((entry) => entry.id)).toEqual([link.id])
       const jwks = (await (await fetch(`${apiUrl}/.well-known/jwks.json`)).json()) as { keys: unknown[] }
       expect(jwks.keys).toHaveLength(1)

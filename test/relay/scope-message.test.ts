@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import * as authProtocol from 'y-protocols/auth'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
-import type { RedeemResult } from '../../auth/service/token-service.js'
+import type { Redeemed } from '../../protocol/api-types.js'
 import { classifyFrame, isPermissionDenied } from '../../protocol/messages.js'
 import { encodeScopeMessage, readScopeMessage, SCOPE_AUTH_SUBTYPE } from '../../protocol/scope-message.js'
 import { sleep, text, waitFor, waitSynced, type ProviderVersion, useTestRelay } from '../support/relay-fixture.js'
@@ -49,7 +49,7 @@ async function grantSetup() {
   const admin = api.as(await readAdminKey(relay.dataDir))
   const room = 'scoped'
   const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
-  const redeemed = await api.ok<RedeemResult>('POST', '/redeem', { code })
+  const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
   const grantPath = `${roomPath(room)}/grants/${encodeURIComponent(redeemed.subject)}`
   return { relay, admin, room, redeemed, grantPath }
 }

@@ -1,6 +1,6 @@
 /** What the presenter's console asks of the API beyond the token service's own calls: live session counts per grant, open rooms. */
 import { describe, expect, it } from 'vitest'
-import type { GrantView, RedeemResult } from '../../auth/service/token-service.js'
+import type { GrantWithSessions, Redeemed } from '../../protocol/api-types.js'
 import { rawClient, useTestRelay, waitFor } from '../support/relay-fixture.js'
 import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
 
@@ -12,10 +12,10 @@ describe('grants list', () => {
     const api = new ApiClient(relay.url)
     const admin = api.as(await readAdminKey(relay.dataDir))
     const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('talk')}/links`, { scope: 'read' }, 201)
-    const ada = await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Ada' })
-    const bob = await api.ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Bob' })
+    const ada = await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Ada' })
+    const bob = await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' })
     const sessions = async () =>
-      Object.fromEntries((await admin.ok<{ grants: GrantView[] }>('GET', `${roomPath('talk')}/grants`)).grants.map((grant) => [grant.displayName, grant.sessions]))
+      Object.fromEntries((await admin.ok<{ grants: GrantWithSessions[] }>('GET', `${roomPath('talk')}/grants`)).grants.map((grant) => [grant.displayName, grant.sessions]))
     expect(await sessions()).toEqual({ Ada: 0, Bob: 0 })
 
     const phone = rawClient(relay.url, 'talk', ada.token)
@@ -51,7 +51,7 @@ describe('open rooms', () => {
     })
 
     const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('course/week-1')}/links`, { scope: 'admin' }, 201)
-    const roomAdmin = api.as((await api.ok<RedeemResult>('POST', '/redeem', { code })).guestKey!)
+    const roomAdmin = api.as((await api.ok<Redeemed>('POST', '/redeem', { code })).guestKey!)
     expect(await roomAdmin.raw('GET', '/rooms')).toMatchObject({ status: 403, body: { error: 'forbidden' } })
     expect(await api.raw('GET', '/rooms')).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
     for (const client of [...a, b]) client.ws.close()
