@@ -77,15 +77,21 @@ export class RedisAccessStore implements AccessStore {
     await this.run(ADD_LINK, link.id, link.room, link.codeHash, JSON.stringify(link), maxUses, String(Date.parse(link.expiresAt)))
   }
 
-  /** The link is marked revoked in one script; what it gave is then taken back grant by grant. */
+  /**
+   * The link is marked revoked in one script; what it gave is then taken back grant by grant, each
+   * its own compare-and-set, all sent at once (one pipelined write, not a round trip per grant: a
+   * link redeemed by hundreds took seconds to revoke).
+   */
   async revokeLink(revocation: LinkRevocation): Promise<LinkRevoked | undefined> {
     const { room, linkId, actor, at, revokeGrants } = revocation
     const reply = await this.run(REVOKE_LINK, room, linkId, at.toISOString(), actor, revokeGrants ? '1' : '0')
     if (reply === null) return undefined
     const [fields, given] = listOf(reply)
     const outcome: LinkRevoked = { link: linkFrom(recordOf(fields!)), revokedGrants: [], changedGrants: [] }
-    for (const grant of jsonList<Grant>(given!)) {
-      const step = await this.rewrite(grant, (current) => (givenByLink(current, linkId) ? withoutLink(current, linkId, actor, at) : current))
+    const steps = await Promise.all(
+      jsonList<Grant>(given!).map((grant) => this.rewrite(grant, (current) => (givenByLink(current, linkId) ? withoutLink(current, linkId, actor, at) : current))),
+    )
+    for (const step of steps) {
       if (step?.grant === undefined) {
         if (step) outcome.revokedGrants.push(step.previous)
       } else if (step.grant.scope !== step.previous.scope) {
@@ -95,11 +101,11 @@ export class RedisAccessStore implements AccessStore {
     return outcome
   }
 
-  /** Each due grant is rewritten with a compare-and-set: of nodes sweeping at once, one wins each lapse. */
+  /** Each due grant is rewritten with a compare-and-set (all sent at once): of nodes sweeping at once, one wins each lapse. */
   async expireGrants(now: Date): Promise<GrantExpiries> {
     const outcome: GrantExpiries = { changed: [], revoked: [] }
-    for (const grant of jsonList<Grant>(await this.run(TIMED_DUE, String(now.getTime())))) {
-      const step = await this.rewrite(grant, (current) => grantAt(current, now))
+    const due = jsonList<Grant>(await this.run(TIMED_DUE, String(now.getTime())))
+    for (const step of await Promise.all(due.map((grant) => this.rewrite(grant, (current) => grantAt(current, now))))) {
       if (!step) continue
       if (step.grant) outcome.changed.push({ grant: step.grant, previous: step.previous })
       else outcome.revoked.push(step.previous)
