@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { KeyRing } from '../auth/keys.js'
 import { FileKeyStore } from '../auth/store/file-key-store.js'
 import { RedisKeyStore } from '../auth/store/redis/redis-key-store.js'
@@ -39,14 +40,19 @@ const READERS_PER_NODE = 500
 const RATE = 20
 const SECONDS = 10
 const wire = wireFor('y-websocket')
+const { values: options, positionals } = parseArgs({ options: { profile: { type: 'string' } }, allowPositionals: true })
 /** `npm run bench:cluster -- realistic` for clients that decode every message; lean by default, so the servers are measured. */
-const CLIENT: ClientKind = process.argv[2] === 'realistic' ? 'realistic' : 'lean'
+const CLIENT: ClientKind = positionals.includes('realistic') ? 'realistic' : 'lean'
+/** `-- --profile DIR`: every relay process writes a V8 CPU profile into DIR when it stops. */
+const PROFILE_ARGS = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : []
 
 type Mint = (scope: 'read' | 'write') => Promise<string>
 
 interface Measured {
-  latency: Array<{ where: string; p50Ms: number; p99Ms: number; delivered: number; expected: number }>
+  latency: Array<{ where: string; p50Ms: number; p99Ms: number; delivered: number; expected: number; messages: number }>
   cpuSeconds: number
+  /** CPU seconds of each process (node A, node B, Redis) during the run. */
+  cpuByProcess: number[]
   delivered: number
 }
 
@@ -72,13 +78,13 @@ async function typeToReaders(urls: string[], mint: Mint, pids: number[]): Promis
     readers.push(...opened)
   }
   await sleep(SETTLE_MS)
-  const cpu = () => pids.reduce((sum, pid) => sum + readProcessUsage(pid).cpuSeconds, 0)
+  const cpu = () => pids.map((pid) => readProcessUsage(pid).cpuSeconds)
   const before = cpu()
   const edits = RATE * SECONDS
   const expected = edits * perUrl
   await runOpenLoop(edits, RATE, (seq, dueMicros) => writer.type(seq, dueMicros))
   await waitUntil(() => ledgers.every((ledger) => ledger.delivered >= expected), 20_000)
-  const cpuSeconds = cpu() - before
+  const cpuByProcess = cpu().map((seconds, index) => seconds - before[index]!)
   writer.session.close()
   for (const reader of readers) reader.close()
   return {
@@ -87,8 +93,10 @@ async function typeToReaders(urls: string[], mint: Mint, pids: number[]): Promis
       ...(ledger.latencyMetrics(expected) as { p50Ms: number; p99Ms: number }),
       delivered: ledger.delivered,
       expected,
+      messages: ledger.messages,
     })),
-    cpuSeconds,
+    cpuSeconds: cpuByProcess.reduce((sum, seconds) => sum + seconds, 0),
+    cpuByProcess,
     delivered: ledgers.reduce((sum, ledger) => sum + ledger.delivered, 0),
   }
 }
@@ -96,7 +104,7 @@ async function typeToReaders(urls: string[], mint: Mint, pids: number[]): Promis
 async function singleNode(): Promise<Measured> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lectern-bench-single-'))
   const { ring } = await KeyRing.open(new FileKeyStore(dataDir))
-  const server = await ServerProcess.start('lectern', dataDir, [])
+  const server = await ServerProcess.start('lectern', dataDir, PROFILE_ARGS)
   try {
     return await typeToReaders([server.url], minter(ring), [server.pid])
   } finally {
@@ -120,7 +128,7 @@ async function twoNodes(): Promise<ClusterMeasured> {
   const nodes: ServerProcess[] = []
   try {
     for (const [index, dir] of dirs.entries()) {
-      nodes.push(await ServerProcess.start('lectern', dir, [], { BENCH_REDIS_URL: redis.url, BENCH_NODE_ID: `node-${index}` }))
+      nodes.push(await ServerProcess.start('lectern', dir, PROFILE_ARGS, { BENCH_REDIS_URL: redis.url, BENCH_NODE_ID: `node-${index}` }))
     }
     const before = await commandStats(connection)
     const measured = await typeToReaders(nodes.map((node) => node.url), minter(ring), [...nodes.map((node) => node.pid), redis.pid])
@@ -201,16 +209,22 @@ const singleP99 = single.latency[0]!.p99Ms
 const lines = [
   `Cluster bench: 1 writer at ${RATE} edits/s for ${SECONDS} s, ${READERS_PER_NODE * 2} readers (${CLIENT} clients).`,
   '',
-  row(['setup', 'readers at', 'delivered', 'p50 ms', 'p99 ms', 'p99 − single-node p99']),
-  row(['---', '---', '---', '---', '---', '---']),
+  row(['setup', 'readers at', 'delivered', 'messages', 'p50 ms', 'p99 ms', 'p99 − single-node p99']),
+  row(['---', '---', '---', '---', '---', '---', '---']),
   ...[...single.latency.map((l) => ['single node', l] as const), ...cluster.latency.map((l) => ['2 nodes + Redis', l] as const)].map(([setup, l]) =>
-    row([setup, l.where, `${l.delivered}/${l.expected}`, l.p50Ms.toFixed(2), l.p99Ms.toFixed(2), (l.p99Ms - singleP99).toFixed(2)]),
+    row([setup, l.where, `${l.delivered}/${l.expected}`, l.messages, l.p50Ms.toFixed(2), l.p99Ms.toFixed(2), (l.p99Ms - singleP99).toFixed(2)]),
   ),
   '',
-  row(['setup', 'server CPU s', 'CPU µs per delivery', 'ratio to single node']),
-  row(['---', '---', '---', '---']),
-  row(['single node', single.cpuSeconds.toFixed(2), perDelivery(single).toFixed(2), '1.00']),
-  row(['2 nodes + Redis', cluster.cpuSeconds.toFixed(2), perDelivery(cluster).toFixed(2), (perDelivery(cluster) / perDelivery(single)).toFixed(2)]),
+  row(['setup', 'server CPU s', 'of which', 'CPU µs per delivery', 'ratio to single node']),
+  row(['---', '---', '---', '---', '---']),
+  row(['single node', single.cpuSeconds.toFixed(2), '', perDelivery(single).toFixed(2), '1.00']),
+  row([
+    '2 nodes + Redis',
+    cluster.cpuSeconds.toFixed(2),
+    ['node A', 'node B', 'Redis'].map((name, index) => `${name} ${cluster.cpuByProcess[index]!.toFixed(2)}`).join(', '),
+    perDelivery(cluster).toFixed(2),
+    (perDelivery(cluster) / perDelivery(single)).toFixed(2),
+  ]),
   '',
   `Redis commands per edit: ${cluster.commandsPerEdit.toFixed(2)} (${Object.entries(cluster.commands).map(([name, calls]) => `${name} ${calls}`).join(', ')})`,
   `Redis memory for the room after the run: stream ${cluster.roomBytes.stream} B (${cluster.roomBytes.streamEntries} entries), snapshot ${cluster.roomBytes.snapshot} B`,
