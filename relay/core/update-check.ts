@@ -76,9 +76,9 @@ function checkReferences(item: Y.Item): void {
 }
 
 /**
- * Refuses structs that `doc` would have to keep pending: a client's structs that start after what
- * the room has of that client, or refer to another client's clock the room (and the update) lacks.
- * Honest clients only send what follows what they received. A pending struct is integrated later,
+ * Refuses what `doc` would have to keep pending: a client's structs that start after what the room
+ * has of that client, structs that refer to another client's clock the room (and the update) lacks,
+ * and deletes of such clocks. Honest clients only send what follows what they received. A pending struct is integrated later,
  * when what it waits for arrives: a forged struct for another writer's next clock, parked like
  * this, would then win over that writer's own and split the room from it.
  */
@@ -106,10 +106,11 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
       if (reference.clock >= known) throw new MissingDependency(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
     }
   }
-  // A delete of clocks the room lacks would be parked by Yjs and not be part of what it applied.
+  // Yjs would park a delete of clocks the room lacks and apply it when they arrive: a forged delete
+  // of another writer's next words would erase them in the room but not on that writer's screen.
   for (const [client, ranges] of ds.clients) {
     const known = ends.get(client) ?? Y.getState(doc.store, client)
-    if (ranges.some((range) => range.clock + range.len > known)) fresh = false
+    if (ranges.some((range) => range.clock + range.len > known)) throw new MissingDependency(`the update deletes clocks of client ${client} the room lacks`)
   }
   return { writtenClients: [...written], fresh }
 }

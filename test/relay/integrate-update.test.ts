@@ -49,7 +49,7 @@ describe('integrating an update into a room', () => {
     expect(room.getText('text').toString()).toBe('known and new')
   })
 
-  it('does not take an update as fresh when it deletes clocks the room lacks', () => {
+  it('refuses an update that deletes clocks the room lacks (Yjs would park the delete)', () => {
     const writer = new Y.Doc()
     const room = new Y.Doc()
     Y.applyUpdate(room, typedInto(writer, (text) => text.insert(0, 'ab')))
@@ -61,7 +61,7 @@ describe('integrating an update into a room', () => {
       text.delete(3, 2)
     })
     expect(unseen.length).toBeGreaterThan(0)
-    expect(checkUpdate(room, deletesUnseen, MAX_STRUCTS).fresh).toBe(false)
+    expect(() => checkUpdate(room, deletesUnseen, MAX_STRUCTS)).toThrow(expect.objectContaining({ refusal: 'missing-dependencies' }))
   })
 
   it('returns nothing for an update the room already has in full', () => {
