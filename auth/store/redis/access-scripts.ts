@@ -45,12 +45,25 @@ write_grant(p, ARGV[2], ARGV[3], ARGV[6], ARGV[7], ARGV[8])
 return 1
 `
 
-/** ARGV: prefix, room, subject, expected id, expected revision. Deletes the grant if it is still as read: 1, else 0. */
-export const DELETE_GRANT_IF_UNCHANGED = `${GRANT_UNCHANGED}
+/**
+ * Many compare-and-set writes in one step (a link revocation, timed layers lapsing together).
+ * ARGV: prefix, then per grant seven values: room, subject, expected id, expected revision, new id
+ * ('' deletes the grant), JSON, when its timed layer lapses (ms, '' for never).
+ * Returns, per grant, 1 when written or 0 when it changed meanwhile.
+ */
+export const REWRITE_GRANTS = `${GRANT_UNCHANGED}
 local p = ARGV[1]
-if not grant_unchanged(p, ARGV[2], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
-delete_grant(p, ARGV[2], ARGV[3], ARGV[4])
-return 1
+local out = {}
+for i = 2, #ARGV, 7 do
+  local room, subject, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if not grant_unchanged(p, room, subject, id, ARGV[i + 3]) then
+    table.insert(out, 0)
+  else
+    if ARGV[i + 4] == '' then delete_grant(p, room, subject, id) else write_grant(p, room, subject, ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]) end
+    table.insert(out, 1)
+  end
+end
+return out
 `
 
 /** ARGV: prefix, now (ms). The JSON of every grant whose timed layer is due. */

@@ -14,18 +14,24 @@ import {
   ACCESS_PREFIX,
   ADD_LINK,
   DELETE_GRANT,
-  DELETE_GRANT_IF_UNCHANGED,
   GRANT_FOR,
   LINK_BY_CODE,
   PUT_GRANT,
   REDEEM,
   REVOKE_LINK,
+  REWRITE_GRANTS,
   ROOM_GRANTS,
   ROOM_LINKS,
   SUBJECT_GRANTS,
   TIMED_DUE,
 } from './access-scripts.js'
 import { jsonList, listOf, recordOf, textOrNil, type RedisPort, type RedisReply } from './redis-port.js'
+
+/** What a compare-and-set rewrite did to one grant. */
+interface GrantStep {
+  previous: Grant
+  grant: Grant | undefined
+}
 
 /** Another writer changing the same grant this many times in a row means something is wrong. */
 const MAX_ATTEMPTS = 50
@@ -78,9 +84,8 @@ export class RedisAccessStore implements AccessStore {
   }
 
   /**
-   * The link is marked revoked in one script; what it gave is then taken back grant by grant, each
-   * its own compare-and-set, all sent at once (one pipelined write, not a round trip per grant: a
-   * link redeemed by hundreds took seconds to revoke).
+   * The link is marked revoked in one script; what it gave is then taken back in another, a
+   * compare-and-set per grant (not a round trip per grant: a link redeemed by hundreds took seconds).
    */
   async revokeLink(revocation: LinkRevocation): Promise<LinkRevoked | undefined> {
     const { room, linkId, actor, at, revokeGrants } = revocation
@@ -88,10 +93,8 @@ export class RedisAccessStore implements AccessStore {
     if (reply === null) return undefined
     const [fields, given] = listOf(reply)
     const outcome: LinkRevoked = { link: linkFrom(recordOf(fields!)), revokedGrants: [], changedGrants: [] }
-    const steps = await Promise.all(
-      jsonList<Grant>(given!).map((grant) => this.rewrite(grant, (current) => (givenByLink(current, linkId) ? withoutLink(current, linkId, actor, at) : current))),
-    )
-    for (const step of steps) {
+    const gave = jsonList<Grant>(given!)
+    for (const step of await this.rewriteAll(gave, (current) => (givenByLink(current, linkId) ? withoutLink(current, linkId, actor, at) : current))) {
       if (step?.grant === undefined) {
         if (step) outcome.revokedGrants.push(step.previous)
       } else if (step.grant.scope !== step.previous.scope) {
@@ -101,11 +104,11 @@ export class RedisAccessStore implements AccessStore {
     return outcome
   }
 
-  /** Each due grant is rewritten with a compare-and-set (all sent at once): of nodes sweeping at once, one wins each lapse. */
+  /** Each due grant is rewritten with a compare-and-set (all in one script): of nodes sweeping at once, one wins each lapse. */
   async expireGrants(now: Date): Promise<GrantExpiries> {
     const outcome: GrantExpiries = { changed: [], revoked: [] }
     const due = jsonList<Grant>(await this.run(TIMED_DUE, String(now.getTime())))
-    for (const step of await Promise.all(due.map((grant) => this.rewrite(grant, (current) => grantAt(current, now))))) {
+    for (const step of await this.rewriteAll(due, (current) => grantAt(current, now))) {
       if (!step) continue
       if (step.grant) outcome.changed.push({ grant: step.grant, previous: step.previous })
       else outcome.revoked.push(step.previous)
@@ -144,25 +147,28 @@ export class RedisAccessStore implements AccessStore {
   async close(): Promise<void> {}
 
   /**
-   * Writes `next(current)` in place of the grant if nobody changed it meanwhile (reading it again
-   * otherwise). Undefined when there was nothing to do: the grant is gone, or `next` left it as is.
+   * Writes `next(current)` in place of each grant that nobody changed meanwhile, all in one script,
+   * and reads the others again for another round. Per grant, in order: undefined when there was
+   * nothing to do (the grant is gone, or `next` left it as is), else what it was and became.
    */
-  private async rewrite(
-    start: Grant,
-    next: (current: Grant) => Grant | undefined,
-  ): Promise<{ previous: Grant; grant: Grant | undefined } | undefined> {
-    let current: Grant | undefined = upgradeStoredGrant(start)
-    for (let attempt = 0; attempt < MAX_ATTEMPTS && current; attempt++) {
-      const grant = next(current)
-      if (grant === current) return undefined
-      const written = grant
-        ? await this.run(PUT_GRANT, current.room, current.subject, ...expected(current), grant.id, JSON.stringify(grant), untilMs(grant))
-        : await this.run(DELETE_GRANT_IF_UNCHANGED, current.room, current.subject, ...expected(current))
-      if (written === 1) return { previous: current, grant }
-      current = await this.grant(current.id)
+  private async rewriteAll(starts: readonly Grant[], next: (current: Grant) => Grant | undefined): Promise<Array<GrantStep | undefined>> {
+    const steps: Array<GrantStep | undefined> = starts.map(() => undefined)
+    let pending = starts.map((grant, index) => ({ index, current: upgradeStoredGrant(grant) }))
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
+      const writes = pending.map(({ index, current }) => ({ index, current, grant: next(current) })).filter((write) => write.grant !== write.current)
+      if (writes.length === 0) return steps
+      const args = writes.flatMap(({ current, grant }) => [current.room, current.subject, ...expected(current), grant?.id ?? '', grant ? JSON.stringify(grant) : '', grant ? untilMs(grant) : ''])
+      const written = listOf(await this.run(REWRITE_GRANTS, ...args))
+      const raced = writes.filter((write, i) => {
+        if (written[i] !== 1) return true
+        steps[write.index] = { previous: write.current, grant: write.grant }
+        return false
+      })
+      const reread = await Promise.all(raced.map(({ current }) => this.grant(current.id)))
+      pending = raced.flatMap(({ index }, i) => (reread[i] ? [{ index, current: reread[i] }] : []))
     }
-    if (current) throw contended(current.room, current.subject)
-    return undefined
+    if (pending.length > 0) throw contended(pending[0]!.current.room, pending[0]!.current.subject)
+    return steps
   }
 
   private run(script: string, ...args: string[]): Promise<RedisReply> {
