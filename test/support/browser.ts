@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe } from 'vitest'
+import { afterAll, beforeAll, describe } from 'vitest'
 import { chromium, type Browser } from 'playwright-core'
 import { build } from 'vite'
 
@@ -25,6 +25,25 @@ export async function launchChromium(): Promise<Browser> {
   }
   // Root in a container: no sandbox; no GPU; /dev/shm is small in containers.
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
+}
+
+/**
+ * Chromium for the tests of a suite: `prepare` (what the suite needs first) runs and Chromium starts
+ * before them, and it is closed after them. Call the returned function in a test for the browser.
+ */
+export function useChromium(prepare: () => void | Promise<void> = () => undefined): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    await prepare()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (!browser) throw new Error('Chromium did not start (see the suite\'s beforeAll)')
+    return browser
+  }
 }
 
 /**

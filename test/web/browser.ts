@@ -8,19 +8,20 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium } from '../support/browser.js'
+import { apiUrlOfRelay, LecternApi } from '../../protocol/api-client.js'
+import { useChromium } from '../support/browser.js'
+import type { TestRelay } from '../support/relay-fixture.js'
+import { readAdminKey } from '../support/token-service-client.js'
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-output/web/', import.meta.url))
 const BUILT_PAGE = fileURLToPath(new URL('../../dist/web/join.html', import.meta.url))
 
-export function requireBuiltPages(): void {
-  if (!existsSync(BUILT_PAGE)) throw new Error('the web app is not built: run npm run build (npm test does)')
-}
-
-/** Chromium (test/support/browser.ts), with the folder the screenshots go to. */
-export async function launchBrowser(): Promise<Browser> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  return launchChromium()
+/** Chromium for a web app suite (test/support/browser.ts), once the pages are built and the screenshots have a folder. */
+export function useWebBrowser(): () => Browser {
+  return useChromium(async () => {
+    if (!existsSync(BUILT_PAGE)) throw new Error('the web app is not built: run npm run build (npm test does)')
+    await mkdir(SCREENSHOT_DIR, { recursive: true })
+  })
 }
 
 /** Everything a page reports that a test should fail on: uncaught errors and CSP violations. */
@@ -42,6 +43,17 @@ export async function newPage(context: BrowserContext): Promise<{ page: Page; pr
     if (text.startsWith('csp-violation ')) problems.violations.push(text.slice('csp-violation '.length))
   })
   return { page, problems }
+}
+
+/** A viewer in a fresh browser context, joined to `room` through a read-only link the server admin made. */
+export async function joinAsViewer(browser: Browser, relay: TestRelay, room: string): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+  const admin = new LecternApi({ api: apiUrlOfRelay(relay.url), credential: await readAdminKey(relay.dataDir) })
+  const { code } = await admin.createLink(room, { scope: 'read' })
+  const context = await browser.newContext()
+  const { page, problems } = await newPage(context)
+  await page.goto(`${relay.url.replace('ws:', 'http:')}/join#${code}`)
+  await page.getByRole('button', { name: 'Join' }).click()
+  return { context, page, problems }
 }
 
 export function screenshotPath(name: string): string {

@@ -5,12 +5,12 @@
  * write, the attendee edits, the presenter takes it back and finally revokes the link, and the
  * attendee's page says the session ended. Screenshots of both pages land in test-output/web/.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { readAdminKey } from '../support/token-service-client.js'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
-import { launchBrowser, newPage, requireBuiltPages, screenshotPath, type PageProblems } from './browser.js'
+import { newPage, screenshotPath, useWebBrowser, type PageProblems } from './browser.js'
 import { ORANGE_PNG, cellMap, cellSource, presenterClient, writeNotebook } from './room-writer.js'
 
 async function openRoom(desk: Page, room: string): Promise<void> {
@@ -42,15 +42,7 @@ function audienceRow(desk: Page, name: string) {
 
 describeWithChromium('web app: the presenter story', () => {
   const fixture = useTestRelay()
-  let browser: Browser
-
-  beforeAll(async () => {
-    requireBuiltPages()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const browser = useWebBrowser()
 
   it('hands out links, follows a notebook and a file live, grants and takes back write, revokes', { timeout: 120_000 }, async () => {
     const relay = await fixture.start()
@@ -87,7 +79,7 @@ describeWithChromium('web app: the presenter story', () => {
     file.doc.getText('source').insert(0, 'def greet():\n    return "hello"\n')
 
     // The console: sign in with the server admin key, open the notebook's room, make two links.
-    const presenterContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const presenterContext = await browser().newContext({ viewport: { width: 1280, height: 900 } })
     const { page: desk, problems: consoleProblems } = await newPage(presenterContext)
     problems.push(consoleProblems)
     await desk.goto(`${site}/present`)
@@ -103,7 +95,7 @@ describeWithChromium('web app: the presenter story', () => {
     await expect(desk.locator('.shown-link svg.qr path').getAttribute('d')).resolves.toMatch(/^M\d/)
 
     // An attendee on a phone opens the read-only link.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const phone = await browser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
     const { page: viewer, problems: viewerProblems } = await newPage(phone)
     problems.push(viewerProblems)
     await join(viewer, readLink, 'Bob')

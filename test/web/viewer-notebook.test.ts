@@ -3,36 +3,21 @@
  * joined, cells moved (deleted and re-inserted), a cell's type changed, outputs cleared and
  * replaced, and outputs in the older plain-JSON layout of jupyter-ydoc.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
-import { launchBrowser, newPage, requireBuiltPages } from './browser.js'
+import { joinAsViewer, useWebBrowser } from './browser.js'
 import { cellMap, presenterClient, writeNotebook } from './room-writer.js'
 
 describeWithChromium('viewer: a notebook changing under it', () => {
   const fixture = useTestRelay()
-  let browser: Browser
-
-  beforeAll(async () => {
-    requireBuiltPages()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const browser = useWebBrowser()
 
   it('waits for the document, then follows moves, type changes and new outputs', async () => {
     const relay = await fixture.start()
     const room = 'lab/changing'
-    const admin = new ApiClient(relay.url, await readAdminKey(relay.dataDir))
-    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
-    const context = await browser.newContext()
-    const { page, problems } = await newPage(context)
-    await page.goto(`${relay.url.replace('ws:', 'http:')}/join#${code}`)
-    await page.getByRole('button', { name: 'Join' }).click()
+    const { context, page, problems } = await joinAsViewer(browser(), relay, room)
     await page.locator('.waiting', { hasText: 'Waiting for the presenter' }).waitFor()
 
     const presenter = await presenterClient(relay, room, 'Ada')

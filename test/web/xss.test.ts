@@ -3,12 +3,10 @@
  * carry <img onerror>, <script>, javascript: links and an <iframe> must not run anything in the
  * viewer, while their harmless parts still show. And the page's CSP stops what a sanitizer missed.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { expect, it } from 'vitest'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay } from '../support/relay-fixture.js'
-import { launchBrowser, newPage, requireBuiltPages, screenshotPath } from './browser.js'
+import { joinAsViewer, screenshotPath, useWebBrowser } from './browser.js'
 import { presenterClient, writeNotebook } from './room-writer.js'
 
 const HOSTILE_MARKDOWN = [
@@ -31,15 +29,7 @@ const HOSTILE_HTML = [
 
 describeWithChromium('viewer: untrusted notebook content', () => {
   const fixture = useTestRelay()
-  let browser: Browser
-
-  beforeAll(async () => {
-    requireBuiltPages()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const browser = useWebBrowser()
 
   it('renders a hostile Markdown cell and HTML output without running any of it', async () => {
     const relay = await fixture.start()
@@ -54,13 +44,8 @@ describeWithChromium('viewer: untrusted notebook content', () => {
         outputs: [{ output_type: 'display_data', data: { 'text/html': HOSTILE_HTML, 'text/plain': '<HTML object>' }, metadata: {} }],
       },
     ])
-    const admin = new ApiClient(relay.url, await readAdminKey(relay.dataDir))
-    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
 
-    const context = await browser.newContext()
-    const { page, problems } = await newPage(context)
-    await page.goto(`${relay.url.replace('ws:', 'http:')}/join#${code}`)
-    await page.getByRole('button', { name: 'Join' }).click()
+    const { context, page, problems } = await joinAsViewer(browser(), relay, room)
     await page.locator('.cell-markdown h1', { hasText: 'Harmless heading' }).waitFor()
     await page.locator('.output-html b.survivor', { hasText: 'bold survives' }).waitFor()
 

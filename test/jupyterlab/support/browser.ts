@@ -1,10 +1,5 @@
-/** Debian's Chromium driven by playwright-core, one browser context per person. */
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { CHROMIUM } from './jupyterlab.js'
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
-}
+/** JupyterLab pages in Debian's Chromium (test/support/browser.ts), one browser context per person. */
+import type { Browser, Page } from 'playwright-core'
 
 /** A fresh profile (its own localStorage) with JupyterLab at `url`, once JupyterLab is restored. */
 export async function openLab(browser: Browser, url: string): Promise<Page> {

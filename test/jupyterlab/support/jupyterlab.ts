@@ -7,11 +7,11 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { CHROMIUM_PATH, chromiumInstalled } from '../../support/browser.js'
 
 export type Flavor = 'base' | 'collab'
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/jupyterlab/', import.meta.url))
-export const CHROMIUM = '/usr/bin/chromium'
 
 export function venvOf(flavor: Flavor): string {
   return join(EXAMPLE, '.venvs', flavor)
@@ -20,7 +20,7 @@ export function venvOf(flavor: Flavor): string {
 /** What is missing for the suite to run here (empty when everything is in place). */
 export function missingPrerequisites(): string[] {
   const missing: string[] = []
-  if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} (apt-get install -y chromium)`)
+  if (!chromiumInstalled()) missing.push(`${CHROMIUM_PATH} (apt-get install -y chromium)`)
   for (const flavor of ['base', 'collab'] as const) {
     const extension = join(venvOf(flavor), 'share/jupyter/labextensions/lectern-jupyterlab/package.json')
     if (!existsSync(extension)) missing.push(`the extension in ${venvOf(flavor)} (bash examples/jupyterlab/scripts/ci.sh)`)
