@@ -6,8 +6,7 @@
  * take out nodes that lost Redis.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { RedeemResult } from '../../auth/service/token-service.js'
-import type { Grant } from '../../auth/grants.js'
+import type { Grant, Redeemed } from '../../protocol/api-types.js'
 import { startCluster, type TestCluster } from '../support/cluster.js'
 import { balancerSkipReason, HAPROXY, NGINX, startBalancer, type Balancer } from '../support/load-balancer.js'
 import { redisSkipReason } from '../support/redis-server.js'
@@ -59,7 +58,7 @@ for (const kind of [NGINX, HAPROXY]) {
       const admin = api.as(await readAdminKey(cluster.dataDirs[0]!))
       const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
       // Round robin: these calls alternate between the nodes, and each sees what the other wrote.
-      const guests = [await api.ok<RedeemResult>('POST', '/redeem', { code }), await api.ok<RedeemResult>('POST', '/redeem', { code })]
+      const guests = [await api.ok<Redeemed>('POST', '/redeem', { code }), await api.ok<Redeemed>('POST', '/redeem', { code })]
       for (let i = 0; i < 2; i++) expect((await admin.ok<{ grants: Grant[] }>('GET', `${roomPath(room)}/grants`)).grants).toHaveLength(2)
       await admin.ok('PUT', `${roomPath(room)}/grants/${encodeURIComponent(guests[0]!.subject)}`, { scope: 'write' })
       const writer = join(balancer.url, room, guests[0]!.token)

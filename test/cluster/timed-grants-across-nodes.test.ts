@@ -8,8 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join as joinPath } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../auth/audit.js'
-import type { Grant } from '../../auth/grants.js'
-import type { RedeemResult } from '../../auth/service/token-service.js'
+import type { Grant, Redeemed } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { redisSkipReason, startRedisServer, type RedisServer } from '../support/redis-server.js'
@@ -27,7 +26,7 @@ describe.skipIf(redisSkipReason)('timed grants across nodes', () => {
   let nodeA: TestRelay
   let nodeB: TestRelay
   let adminA: ApiClient
-  let bob: RedeemResult
+  let bob: Redeemed
   let grantPath: string
   const clients: TestClient[] = []
 
@@ -38,7 +37,7 @@ describe.skipIf(redisSkipReason)('timed grants across nodes', () => {
     nodeB = await startTestRelay({ redisUrl: redis.url, nodeId: 'node-b' }, { clock: clockB })
     adminA = new ApiClient(nodeA.url).as(await readAdminKey(nodeA.dataDir))
     const { code } = await adminA.ok<{ code: string }>('POST', `${roomPath(ROOM)}/links`, { scope: 'read' }, 201)
-    bob = await new ApiClient(nodeB.url).ok<RedeemResult>('POST', '/redeem', { code, displayName: 'Bob' })
+    bob = await new ApiClient(nodeB.url).ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' })
     grantPath = `${roomPath(ROOM)}/grants/${encodeURIComponent(bob.subject)}`
   })
 
