@@ -11,6 +11,8 @@ export type RedisReply = Buffer | string | number | null | RedisReply[] | { [key
 
 type StateListener = (down: string | null) => void
 
+const NOT_CONNECTED = 'not connected yet'
+
 function makeClient(url: string, name: string) {
   return createClient({
     url,
@@ -25,7 +27,7 @@ function makeClient(url: string, name: string) {
 
 export class RedisConnection {
   private readonly client: ReturnType<typeof makeClient>
-  private failure: string | null = 'not connected yet'
+  private failure: string | null = NOT_CONNECTED
   private readonly listeners: StateListener[] = []
 
   constructor(
@@ -70,8 +72,12 @@ export class RedisConnection {
   private setState(down: string | null): void {
     if (down === this.failure) return
     const wasDown = this.failure !== null
+    const starting = this.failure === NOT_CONNECTED
     this.failure = down
     if (down !== null && !wasDown) this.log.error({ connection: this.name, reason: down }, 'redis connection lost')
+    // A node waits for Redis at start; the first reason it cannot connect (a wrong password, a
+    // wrong host, Redis not up yet) is said once, or the operator would see a node that never listens.
+    if (down !== null && starting) this.log.error({ connection: this.name, reason: down }, 'redis unreachable at start: waiting for it')
     if (down === null && wasDown) this.log.info({ connection: this.name }, 'redis connection ready')
     for (const listener of this.listeners) listener(down)
   }

@@ -29,7 +29,7 @@ export const redisSkipReason: string | false = (() => {
 })()
 
 export interface RedisServer {
-  /** redis://127.0.0.1:PORT */
+  /** redis://127.0.0.1:PORT, or redis://:PASSWORD@127.0.0.1:PORT */
   readonly url: string
   readonly port: number
   readonly dir: string
@@ -46,6 +46,8 @@ export interface RedisServer {
 export interface RedisServerOptions {
   /** Append-only file with fsync every second, as the README recommends for clusters. */
   appendOnly?: boolean
+  /** `requirepass`: clients must give it, in the URL (redis://:PASSWORD@HOST:PORT). */
+  password?: string
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -60,8 +62,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--appendonly', options.appendOnly ? 'yes' : 'no',
     '--appendfsync', 'everysec',
     '--daemonize', 'no',
+    ...(options.password === undefined ? [] : ['--requirepass', options.password]),
   ]
   let child: ChildProcess | null = await launch(args)
+  const credentials = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`
   const exit = async (signal: NodeJS.Signals) => {
     const running = child
     child = null
@@ -71,7 +75,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     await exited
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${credentials}127.0.0.1:${port}`,
     port,
     dir,
     kill: () => exit('SIGKILL'),

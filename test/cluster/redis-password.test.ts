@@ -1,0 +1,65 @@
+/**
+ * A cluster on a Redis with a password, as a deployment should run it: the password goes in the
+ * URL, the nodes work through it and never print it. A node given a wrong password says why it
+ * cannot start, once, and waits for Redis, instead of sitting silent without listening.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { rm } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startCluster, type TestCluster } from '../support/cluster.js'
+import { childEnv, CLI } from '../support/process.js'
+import { redisSkipReason } from '../support/redis-server.js'
+import { connectClient, makeDataDir, text, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
+
+const PASSWORD = `pw-${randomBytes(8).toString('hex')}`
+
+describe.skipIf(redisSkipReason)('a cluster on a Redis with a password', () => {
+  let cluster: TestCluster
+  const clients: TestClient[] = []
+
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: 2, password: PASSWORD })
+  })
+  afterAll(async () => {
+    for (const client of clients) client.destroy()
+    await cluster?.dispose()
+  })
+
+  it('serves a room from both nodes through the password in the URL, and no node prints it', async () => {
+    const room = 'secured/room'
+    for (const [index, sub] of [[0, 'ada'], [1, 'bob']] as const) {
+      const client = connectClient('v3', cluster.nodes[index]!.url, room, await cluster.mint(room, 'write', sub))
+      clients.push(client)
+      await waitSynced(client)
+    }
+    clients[0]!.doc.getText('text').insert(0, 'behind a password')
+    await waitFor(() => text(clients[1]!.doc) === 'behind a password', 'the edit crossed nodes')
+    for (const node of cluster.nodes) expect(node.output()).not.toContain(PASSWORD)
+  })
+
+  it('a node given a wrong password says why it waits for Redis, without printing the password', async () => {
+    const wrong = 'not-the-password'
+    const dataDir = await makeDataDir()
+    const url = cluster.redis.url.replace(PASSWORD, wrong)
+    const node = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--redis', url, '--node-id', 'wrong'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv(),
+    })
+    let output = ''
+    node.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    node.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    try {
+      await waitFor(() => output.includes('redis unreachable at start'), 'the node says it cannot reach Redis')
+      expect(output).toMatch(/WRONGPASS/)
+      expect(output).not.toContain(wrong)
+      expect(output).not.toContain('"listening"')
+    } finally {
+      const exited = once(node, 'exit')
+      node.kill('SIGKILL')
+      await exited
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+})
