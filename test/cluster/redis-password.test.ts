@@ -1,7 +1,7 @@
 /**
  * A cluster on a Redis with a password, as a deployment should run it: the password goes in the
  * URL, the nodes work through it and never print it. A node given a wrong password says why it
- * cannot start, once, and waits for Redis, instead of sitting silent without listening.
+ * cannot start, once, and waits for Redis (listening once it connects), instead of sitting silent.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -39,7 +39,7 @@ describe.skipIf(redisSkipReason)('a cluster on a Redis with a password', () => {
     for (const node of cluster.nodes) expect(node.output()).not.toContain(PASSWORD)
   })
 
-  it('a node given a wrong password says why it waits for Redis, without printing the password', async () => {
+  it('a node given a wrong password says why it waits for Redis, without printing the password, and starts once it can connect', async () => {
     const wrong = 'not-the-password'
     const dataDir = await makeDataDir()
     const url = cluster.redis.url.replace(PASSWORD, wrong)
@@ -55,6 +55,10 @@ describe.skipIf(redisSkipReason)('a cluster on a Redis with a password', () => {
       expect(output).toMatch(/WRONGPASS/)
       expect(output).not.toContain(wrong)
       expect(output).not.toContain('"listening"')
+      // Once Redis takes what it was given (the last test: the other nodes keep their connections), it starts.
+      await cluster.inspect.command(['CONFIG', 'SET', 'requirepass', wrong])
+      await waitFor(() => output.includes('"listening"'), 'the node listens once it connects')
+      expect(output).not.toContain(wrong)
     } finally {
       const exited = once(node, 'exit')
       node.kill('SIGKILL')
