@@ -6,6 +6,7 @@
  * at the end of each round: honest clients, fed only what the relay sent them, hold exactly the
  * room's document. Memory is sampled throughout.
  */
+import { pino } from 'pino'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { DEFAULTS } from '../../relay/config.js'
@@ -13,7 +14,6 @@ import { RelayCounters } from '../../relay/core/counters.js'
 import { InboundRateLimiter } from '../../relay/core/rate-limit.js'
 import { Room, type RoomLimits } from '../../relay/core/room.js'
 import { Session } from '../../relay/core/session.js'
-import { createLogger } from '../../relay/logger.js'
 import { gcStructsUpdate } from '../support/updates.js'
 import { awarenessFrame, Dice, mutate, readServerFrames, seededRandom, syncFrame } from './frame-mutator.js'
 
@@ -57,8 +57,9 @@ function peer(counters: RelayCounters, sub: string, scope: 'read' | 'write', doc
 }
 
 /** A room as the relay loads it: what was stored (accepted updates only) applied in order. */
-function openRoom(counters: RelayCounters, history: Uint8Array[], onCorrupted: () => void): Room {
-  const log = createLogger('silent')
+function openRoom(counters: RelayCounters, history: Uint8Array[], onCorrupted: () => void, refusals: string[]): Room {
+  // What the room says about a refused update, so a violation can name why it was refused.
+  const log = pino({ level: 'warn' }, { write: (line: string) => refusals.push(String((JSON.parse(line) as { err?: { message?: string } }).err?.message)) })
   const hooks = {
     persist: (_room: Room, update: Uint8Array) => history.push(update),
     publishAwareness: () => undefined,
@@ -140,11 +141,17 @@ export async function runFuzz(
     const counters = new RelayCounters()
     const history: Uint8Array[] = []
     let corrupted = false
-    let room = openRoom(counters, history, () => (corrupted = true))
+    const refusals: string[] = []
+    let room = openRoom(counters, history, () => (corrupted = true), refusals)
     let changed = false
     const watch = () => room.doc.on('update', () => (changed = true))
     watch()
-    const docs = Array.from({ length: HONEST_WRITERS + 1 }, () => new Y.Doc())
+    // Client ids from the dice too (Yjs picks random ones): the bytes the mutations hit are then the same in every run.
+    const docs = Array.from({ length: HONEST_WRITERS + 1 }, () => {
+      const doc = new Y.Doc()
+      doc.clientID = 1 + dice.int(2 ** 31 - 1)
+      return doc
+    })
     let writers: Peer[] = []
     let reader!: Peer
     let hostileWriter!: Peer
@@ -164,6 +171,19 @@ export async function runFuzz(
       }
     }
     connectAll()
+    /**
+     * Delivers what the relay sent until it has been quiet a while. The outbox paces a busy room's
+     * flushes with timers; what the honest documents hold, and so every later frame, must not
+     * depend on timing, or a run (seed, frames) could not be replayed to look at a violation.
+     */
+    const deliverAll = async () => {
+      for (let quiet = 0; quiet < 5; ) {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        const waiting = everyone.some((target) => target.inbox.length > 0)
+        for (const target of everyone) target.doc ? deliver(target, report.violations) : target.inbox.splice(0)
+        quiet = waiting ? 0 : quiet + 1
+      }
+    }
     const pool: Uint8Array[] = [new Uint8Array([0, 0])]
     for (const doc of docs.slice(0, HONEST_WRITERS)) doc.on('update', (update: Uint8Array) => pool.push(update))
     const frames = Math.min(roundFrames, totalFrames - report.frames)
@@ -171,36 +191,21 @@ export async function runFuzz(
       const roll = dice.int(100)
       changed = false
       const failedBefore = counters.failedUpdates
+      const stateBefore = Y.encodeStateVector(room.doc)
+      refusals.splice(0)
       if (roll < 8) {
         const writer = dice.pick(writers)
         const before = pool.length
         honestEdit(dice, writer.doc!)
         for (const update of pool.slice(before)) room.receive(writer.session, syncFrame(2, update))
         report.honestUpdates += pool.length - before
-        if (counters.failedUpdates !== failedBefore) report.violations.push(`frame ${report.frames + i}: an honest update was refused`)
+        if (counters.failedUpdates !== failedBefore) report.violations.push(`frame ${report.frames + i}: an honest update of ${writer.session.sub} was refused: ${refusals.join('; ')}`)
       } else if (roll < 40) {
         const update = dice.int(50) === 0 ? gcStructsUpdate(1000 + dice.int(1000), LIMITS.maxUpdateStructs + 1) : mutate(dice, dice.pick(pool), dice.pick(pool))
-        const stateBefore = Y.encodeStateVector(room.doc)
-        const resetsBefore = report.roomResets
         room.receive(hostileWriter.session, syncFrame(dice.int(2) === 0 ? 2 : 1, update))
-        if (corrupted) {
-          // The relay reloads the room from storage: it must be exactly as before the update.
-          corrupted = false
-          report.roomResets++
-          await flushTurn()
-          for (const target of everyone) target.inbox.splice(0)
-          room.doc.destroy()
-          room = openRoom(counters, history, () => (corrupted = true))
-          watch()
-          const stateAfter = Y.encodeStateVector(room.doc)
-          if (Buffer.compare(Buffer.from(stateBefore), Buffer.from(stateAfter)) !== 0) {
-            report.violations.push(`frame ${report.frames + i}: the reloaded room differs from the room before the refused update`)
-          }
-          connectAll()
-        }
         if (counters.failedUpdates !== failedBefore) {
           report.hostileUpdatesRefused++
-          if (changed && report.roomResets === resetsBefore) report.violations.push(`frame ${report.frames + i}: a refused update changed the room`)
+          if (changed && !corrupted) report.violations.push(`frame ${report.frames + i}: a refused update changed the room: ${refusals.join('; ')}`)
         } else {
           report.hostileUpdatesAccepted++
         }
@@ -225,21 +230,27 @@ export async function runFuzz(
         const sender = dice.pick(everyone)
         room.receive(sender.session, garbage)
         if (changed && !sender.session.canWrite) report.violations.push(`frame ${report.frames + i}: garbage from a reader changed the room`)
-        if (changed && counters.failedUpdates !== failedBefore) report.violations.push(`frame ${report.frames + i}: refused garbage changed the room`)
+        if (changed && !corrupted && counters.failedUpdates !== failedBefore) report.violations.push(`frame ${report.frames + i}: refused garbage changed the room`)
       }
-      if (i % 500 === 499) {
+      if (corrupted) {
+        // A writer's update (a hostile one, or garbage from any writer) that Yjs refused half-way
+        // through: the relay reloads the room from storage, which must be exactly as before it.
+        corrupted = false
+        report.roomResets++
         await flushTurn()
-        for (const target of everyone) target.doc ? deliver(target, report.violations) : target.inbox.splice(0)
+        for (const target of everyone) target.inbox.splice(0)
+        room.doc.destroy()
+        room = openRoom(counters, history, () => (corrupted = true), refusals)
+        watch()
+        if (Buffer.compare(Buffer.from(stateBefore), Buffer.from(Y.encodeStateVector(room.doc))) !== 0) {
+          report.violations.push(`frame ${report.frames + i}: the reloaded room differs from the room before the refused update`)
+        }
+        connectAll()
       }
+      if (i % 500 === 499) await deliverAll()
       if (i % 10_000 === 0) report.maxHeapMiB = Math.max(report.maxHeapMiB, process.memoryUsage().heapUsed / 2 ** 20)
     }
-    // The outbox paces a busy room's flushes with timers: wait until it has sent everything.
-    for (let quiet = 0; quiet < 5; ) {
-      await new Promise((resolve) => setTimeout(resolve, 5))
-      const waiting = everyone.some((target) => target.inbox.length > 0)
-      for (const target of everyone) target.doc ? deliver(target, report.violations) : target.inbox.splice(0)
-      quiet = waiting ? 0 : quiet + 1
-    }
+    await deliverAll()
     const expected = contentOf(room.doc)
     for (const target of [...writers, reader]) {
       const actual = contentOf(target.doc!)
