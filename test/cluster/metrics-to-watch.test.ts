@@ -4,10 +4,10 @@
  * key it tells to size with MEMORY USAGE is where a room's updates go.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startCluster, type TestCluster } from '../support/cluster.js'
+import { editAcrossNodes, startCluster, type TestCluster } from '../support/cluster.js'
 import { section, readme } from '../support/readme.js'
 import { redisSkipReason } from '../support/redis-server.js'
-import { connectClient, text, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
+import type { TestClient } from '../support/relay-fixture.js'
 
 const WATCH = section(readme(), 'Metrics to watch')
 const ROOM = 'watched/room'
@@ -19,13 +19,7 @@ describe.skipIf(redisSkipReason)('the cluster metrics the README says to watch',
   beforeAll(async () => {
     cluster = await startCluster({ nodes: 2, appendOnly: true })
     // Something to count: a write on node 0 read on node 1 (an XADD, XREADs, a stream).
-    for (const [index, sub] of [[0, 'writer'], [1, 'reader']] as const) {
-      const client = connectClient('v3', cluster.nodes[index]!.url, ROOM, await cluster.mint(ROOM, 'write', sub))
-      clients.push(client)
-      await waitSynced(client)
-    }
-    clients[0]!.doc.getText('text').insert(0, 'watched')
-    await waitFor(() => text(clients[1]!.doc) === 'watched', 'the edit crossed nodes')
+    clients.push(...(await editAcrossNodes(cluster, ROOM, 'watched')))
   })
   afterAll(async () => {
     for (const client of clients) client.destroy()

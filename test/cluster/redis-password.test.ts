@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startCluster, type TestCluster } from '../support/cluster.js'
+import { editAcrossNodes, startCluster, type TestCluster } from '../support/cluster.js'
 import { childEnv, CLI } from '../support/process.js'
 import { redisSkipReason } from '../support/redis-server.js'
-import { connectClient, makeDataDir, text, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
+import { makeDataDir, waitFor, type TestClient } from '../support/relay-fixture.js'
 
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`
 
@@ -28,14 +28,7 @@ describe.skipIf(redisSkipReason)('a cluster on a Redis with a password', () => {
   })
 
   it('serves a room from both nodes through the password in the URL, and no node prints it', async () => {
-    const room = 'secured/room'
-    for (const [index, sub] of [[0, 'ada'], [1, 'bob']] as const) {
-      const client = connectClient('v3', cluster.nodes[index]!.url, room, await cluster.mint(room, 'write', sub))
-      clients.push(client)
-      await waitSynced(client)
-    }
-    clients[0]!.doc.getText('text').insert(0, 'behind a password')
-    await waitFor(() => text(clients[1]!.doc) === 'behind a password', 'the edit crossed nodes')
+    clients.push(...(await editAcrossNodes(cluster, 'secured/room', 'behind a password')))
     for (const node of cluster.nodes) expect(node.output()).not.toContain(PASSWORD)
   })
 

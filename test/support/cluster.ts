@@ -16,7 +16,7 @@ import { decodeEntry } from '../../relay/storage/redis/stream-entry.js'
 import { parseEntries } from '../../relay/storage/redis/stream-reader.js'
 import { serveProcess, type ServeProcess } from './process.js'
 import { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js'
-import { makeDataDir } from './relay-fixture.js'
+import { connectClient, makeDataDir, text, waitFor, waitSynced, type TestClient } from './relay-fixture.js'
 
 export interface TestCluster {
   readonly redis: RedisServer
@@ -89,4 +89,20 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
     },
   }
+}
+
+/**
+ * A client on node 0 and one on node 1 of `room`; `edit`, typed on node 0, has reached node 1.
+ * The caller destroys the clients.
+ */
+export async function editAcrossNodes(cluster: TestCluster, room: string, edit: string): Promise<TestClient[]> {
+  const clients: TestClient[] = []
+  for (const index of [0, 1]) {
+    const client = connectClient('v3', cluster.nodes[index]!.url, room, await cluster.mint(room, 'write', `node-${index}-user`))
+    clients.push(client)
+    await waitSynced(client)
+  }
+  clients[0]!.doc.getText('text').insert(0, edit)
+  await waitFor(() => text(clients[1]!.doc) === edit, 'the edit crossed nodes')
+  return clients
 }
