@@ -199,9 +199,13 @@ export class Relay {
    */
   setSessionScope(session: Session, scope: RoomScope): void {
     if (!session.setScope(scope)) return
-    session.send(SCOPE_MESSAGES[scope])
-    if (scope === 'write') this.rooms.get(session.room)?.requestState(session)
-    else session.tellReadOnly('scope changed to read: document changes are no longer accepted')
+    // The new scope and what follows from it in one socket write: a grant change moves every
+    // session admitted through the grant at once, hundreds for a group.
+    const told = SCOPE_MESSAGES[scope]
+    const room = this.rooms.get(session.room)
+    if (scope === 'read') session.tellReadOnly('scope changed to read: document changes are no longer accepted', told)
+    else if (room) room.requestState(session, told)
+    else session.send(told)
   }
 
   /** Whether the document store can serve rooms (for /healthz). */

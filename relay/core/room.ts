@@ -121,9 +121,9 @@ export class Room implements RoomHost {
     if (this.sessions.size === 0) this.hooks.emptied(this)
   }
 
-  /** A read-only session became a writer: ask it for what it holds so its state flows in. */
-  requestState(session: Session): void {
-    session.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+  /** A read-only session became a writer: ask it for what it holds so its state flows in (after `first`, in one write). */
+  requestState(session: Session, ...first: Uint8Array[]): void {
+    session.sendAll([...first, encodeSyncStep1(Y.encodeStateVector(this.doc))])
   }
 
   receive(session: Session, received: Uint8Array): void {

@@ -90,15 +90,23 @@ export class Session {
     this.tellReadOnly('read-only session: document changes are not accepted')
   }
 
-  /** Tells the client at once that its writes are refused from now on (a downgrade), not at its next write. */
-  tellReadOnly(reason: string): void {
+  /**
+   * Tells the client at once that its writes are refused from now on (a downgrade), not at its next
+   * write; `first` goes out in the same socket write.
+   */
+  tellReadOnly(reason: string, ...first: Uint8Array[]): void {
     this.toldReadOnly = true
-    this.send(encodePermissionDenied(reason))
+    this.sendAll([...first, encodePermissionDenied(reason)])
   }
 
   /** Sends one message to this session alone, now. */
   send(message: Uint8Array): void {
-    if (this.writeFramed(frameBinaryMessages([message]))) this.counters.framesOut++
+    this.sendAll([message])
+  }
+
+  /** Sends messages to this session alone, now, each its own WebSocket frame, in one socket write. */
+  sendAll(messages: Uint8Array[]): void {
+    if (this.writeFramed(frameBinaryMessages(messages))) this.counters.framesOut += messages.length
   }
 
   /**
