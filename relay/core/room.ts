@@ -77,16 +77,18 @@ export class Room implements RoomHost {
     return Y.encodeStateAsUpdate(this.doc)
   }
 
+  /** A resync repeats most of the document: only what it changed here is forwarded. */
   applyRemoteUpdate(update: Uint8Array, origin: RemoteOrigin): void {
+    let changed: Uint8Array | null
     try {
       this.step1Answers.invalidate()
-      Y.applyUpdate(this.doc, update, origin)
+      changed = integrateUpdate(this.doc, update, origin.resync !== true, origin)
     } catch (error) {
       this.counters.failedUpdates++
       this.log.warn({ room: this.name, node: origin.node, err: error }, 'remote update failed to apply')
       return
     }
-    this.outbox.enqueue(encodeSyncUpdate(update), null, update)
+    if (changed !== null) this.outbox.enqueue(encodeSyncUpdate(changed), null, changed)
   }
 
   applyRemoteAwareness(frame: Uint8Array, origin: RemoteOrigin): void {

@@ -11,7 +11,12 @@
  */
 export type UpdateOrigin =
   | { readonly kind: 'session' }
-  | { readonly kind: 'remote'; readonly node: string }
+  | {
+      readonly kind: 'remote'
+      readonly node: string
+      /** The room's snapshot, fetched again because this node missed entries: it repeats most of the room. */
+      readonly resync?: true
+    }
   | { readonly kind: 'restore' }
 
 export type RemoteOrigin = Extract<UpdateOrigin, { kind: 'remote' }>

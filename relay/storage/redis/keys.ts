@@ -35,8 +35,10 @@ return { snapshot[1], snapshot[2], redis.call('XRANGE', KEYS[2], '-', '+') }
 
 /**
  * Replaces the room's snapshot and trims the stream entries it covers, unless the lease was lost or
- * a newer snapshot is already there (a slower node must never trim what it did not read).
- * KEYS: snapshot, stream, lease. ARGV: state, covered ms, covered seq, lease token.
+ * a newer snapshot is already there (a slower node must never trim what it did not read). Another
+ * node may not have read the trimmed entries yet: a marker entry (`t`: the last id trimmed) tells
+ * it, and a node that reaches the marker before it read that id resyncs from the snapshot.
+ * KEYS: snapshot, stream, lease. ARGV: state, covered ms, covered seq, lease token, member.
  * Returns 1 when written, 0 when a newer snapshot stands, -1 when the lease was lost.
  */
 export const COMPACT_SCRIPT = `
@@ -51,6 +53,7 @@ if current then
 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'id', ARGV[2] .. '-' .. ARGV[3])
 redis.call('XTRIM', KEYS[2], 'MINID', ARGV[2] .. '-' .. (seq + 1))
+redis.call('XADD', KEYS[2], '*', 'n', ARGV[5], 't', ARGV[2] .. '-' .. ARGV[3])
 return 1
 `
 

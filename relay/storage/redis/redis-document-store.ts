@@ -17,6 +17,7 @@ import { COMPACT_SCRIPT, LOAD_SCRIPT, RELEASE_LEASE_SCRIPT, roomKeys, splitId, t
 import { NodeLeases } from './node-leases.js'
 import { decodeEntry, encodeEntryFields, type PendingEntry } from './stream-entry.js'
 import { parseEntries, StreamReader, type StreamEntry } from './stream-reader.js'
+import { TrimmedGap } from './trimmed-gap.js'
 
 const COMPACT_LEASE_MS = 30_000
 const CLOSE_WAIT_MS = 10_000
@@ -31,6 +32,10 @@ interface LoadedRoom {
   compacting: Promise<void> | null
   /** Asked to compact while a compaction was out: it may have found nothing read yet, so ask again. */
   compactAgain: boolean
+  /** The id of the last entry of the room's stream this node has read. */
+  readThrough: string
+  /** Entries trimmed before this node read them, and their repair. */
+  gap: TrimmedGap
 }
 
 export interface RedisDocumentStoreOptions {
@@ -80,7 +85,10 @@ export class RedisDocumentStore implements DocumentStore {
     if (Buffer.isBuffer(state) && state.length > 0) updates.push(state)
     const entries = parseEntries(rawEntries ?? null)
     let streamBytes = 0
-    const loaded: LoadedRoom = { name: room, host, keys, pending: { updates: [], awareness: [] }, streamBytes: 0, compacting: null, compactAgain: false }
+    const lastId = entries.length > 0 ? entries[entries.length - 1]!.id : Buffer.isBuffer(coveredId) ? coveredId.toString() : '0-0'
+    const gap = new TrimmedGap(this.redis, room, keys.snapshot, host, this.log, () => this.maybeCompact(loaded))
+    const pending: PendingEntry = { updates: [], awareness: [] }
+    const loaded: LoadedRoom = { name: room, host, keys, pending, streamBytes: 0, compacting: null, compactAgain: false, readThrough: lastId, gap }
     for (const entry of entries) {
       const decoded = decodeEntry(entry)
       streamBytes += decoded.bytes
@@ -91,7 +99,6 @@ export class RedisDocumentStore implements DocumentStore {
     loaded.streamBytes = streamBytes
     this.rooms.set(room, loaded)
     this.roomsByStream.set(keys.stream, loaded)
-    const lastId = entries.length > 0 ? entries[entries.length - 1]!.id : Buffer.isBuffer(coveredId) ? coveredId.toString() : '0-0'
     this.reader.watch(keys.stream, lastId)
     return updates
   }
@@ -115,6 +122,7 @@ export class RedisDocumentStore implements DocumentStore {
     await this.flush()
     if (loaded.streamBytes > 0) await this.compact(loaded)
     this.reader.unwatch(loaded.keys.stream)
+    loaded.gap.release()
     this.rooms.delete(room)
     this.roomsByStream.delete(loaded.keys.stream)
   }
@@ -199,6 +207,8 @@ export class RedisDocumentStore implements DocumentStore {
     if (!loaded) return
     for (const entry of entries) {
       const decoded = decodeEntry(entry)
+      if (decoded.trimmedThrough !== null) loaded.gap.trimmed(loaded.readThrough, decoded.trimmedThrough)
+      loaded.readThrough = entry.id
       if (decoded.member === this.member) continue
       loaded.streamBytes += decoded.bytes
       const origin = { kind: 'remote', node: decoded.member } as const
@@ -258,14 +268,15 @@ export class RedisDocumentStore implements DocumentStore {
     const leased = await this.redis.command(['SET', keys.lease, token, 'NX', 'PX', String(COMPACT_LEASE_MS)])
     if (leased === null) return // another node is compacting this room
     const covered = this.reader.position(keys.stream)
-    if (covered === undefined || covered === '0-0') {
+    // A room that missed trimmed entries would write a snapshot without them.
+    if (covered === undefined || covered === '0-0' || loaded.gap.open) {
       await this.redis.command(['EVAL', RELEASE_LEASE_SCRIPT, '1', keys.lease, token])
       return
     }
     // Everything up to `covered` has been applied here, so the state covers it.
     const state = Buffer.from(loaded.host.encodeState())
     const [ms, seq] = splitId(covered)
-    await this.redis.command(['EVAL', COMPACT_SCRIPT, '3', keys.snapshot, keys.stream, keys.lease, state, String(ms), String(seq), token])
+    await this.redis.command(['EVAL', COMPACT_SCRIPT, '3', keys.snapshot, keys.stream, keys.lease, state, String(ms), String(seq), token, this.member])
     loaded.streamBytes = 0
   }
 }

@@ -1,6 +1,7 @@
 /**
  * One stream entry: the node that wrote it (`n`), the merged document updates of one event-loop
  * turn (`u`) and that turn's awareness frames (`a`, each length-prefixed). Either may be absent.
+ * A compaction's marker has neither, only the last id it trimmed (`t`; see COMPACT_SCRIPT).
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -16,6 +17,8 @@ export interface DecodedEntry {
   member: string
   update: Uint8Array | null
   awareness: Uint8Array[]
+  /** On a compaction's marker: the id of the last entry it trimmed from the stream. */
+  trimmedThrough: string | null
   /** Size of the entry's payload, for compaction accounting. */
   bytes: number
 }
@@ -47,5 +50,6 @@ export function decodeEntry(entry: StreamEntry): DecodedEntry {
     const decoder = decoding.createDecoder(packed)
     while (decoding.hasContent(decoder)) awareness.push(decoding.readVarUint8Array(decoder))
   }
-  return { member, update, awareness, bytes: (update?.length ?? 0) + (packed?.length ?? 0) }
+  const trimmedThrough = entry.fields.get('t')?.toString() ?? null
+  return { member, update, awareness, trimmedThrough, bytes: (update?.length ?? 0) + (packed?.length ?? 0) }
 }
