@@ -6,14 +6,23 @@
  * parses one message, instead of one per update.
  *
  * Flushes are paced by their own cost: after a flush that took T ms the next waits until T ms have
- * passed, so a room spends at most half of the event loop writing. A small room's flush takes
- * microseconds and goes out within the turn; a room of thousands of readers under a fast typist
- * sends several updates per write, instead of falling behind at one write per receiver per update.
+ * passed (T bounded by the writes it made, see MAX_PACED_MS_PER_WRITE), so a room spends at most
+ * half of the event loop writing. A small room's flush takes microseconds and goes out within the
+ * turn; a room of thousands of readers under a fast typist sends several updates per write,
+ * instead of falling behind at one write per receiver per update.
  */
 import type { RelayCounters } from './counters.js'
 import type { Session } from './session.js'
 import { MergedFlush, type OutboxEntry } from './flush-merge.js'
 import { frameBinaryMessages } from './ws-frame.js'
+
+/**
+ * The most a flush may count per socket write when it sets the pause before the next one. A flush
+ * is timed by the wall clock, so a garbage collection or the process being descheduled in the
+ * middle of it would make a room of four receivers wait tens of milliseconds for nothing; writes
+ * cost a few microseconds each, so a room of a thousand receivers is still paced by what it spent.
+ */
+const MAX_PACED_MS_PER_WRITE = 0.05
 
 export class RoomOutbox {
   private pending: OutboxEntry[] = []
@@ -41,29 +50,38 @@ export class RoomOutbox {
 
   private flush(): void {
     const started = performance.now()
-    this.send()
+    const writes = this.send()
     const finished = performance.now()
-    this.nextFlushAt = finished + (finished - started)
+    this.nextFlushAt = finished + Math.min(finished - started, writes * MAX_PACED_MS_PER_WRITE)
   }
 
-  private send(): void {
+  /** Sends the pending batch; returns the number of socket writes it made. */
+  private send(): number {
     const batch = this.pending
     this.pending = []
     this.scheduled = false
-    if (batch.length === 0 || this.receivers.size === 0) return
+    if (batch.length === 0 || this.receivers.size === 0) return 0
     const merged = new MergedFlush(batch)
     const everything = frameBinaryMessages(merged.forEveryone)
     let delivered = 0
+    let writes = 0
     for (const receiver of this.receivers) {
       if (!merged.isOrigin(receiver)) {
-        if (receiver.writeFramed(everything)) delivered += merged.forEveryone.length
+        if (receiver.writeFramed(everything)) {
+          delivered += merged.forEveryone.length
+          writes++
+        }
         continue
       }
-      // A writer gets the batch without its own messages: rare enough to merge and frame apart.
+      // A writer gets the batch without its own messages: rare enough to frame apart.
       const others = merged.forOrigin(receiver)
       if (others.length === 0) continue
-      if (receiver.writeFramed(frameBinaryMessages(others))) delivered += others.length
+      if (receiver.writeFramed(frameBinaryMessages(others))) {
+        delivered += others.length
+        writes++
+      }
     }
     this.counters.framesOut += delivered
+    return writes
   }
 }
