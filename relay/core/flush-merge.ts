@@ -11,7 +11,7 @@ import type { Session } from './session.js'
 export interface OutboxEntry {
   /** The message as it arrived or was built: a complete y-websocket frame payload. */
   message: Uint8Array
-  /** The session the message came from: it is not sent back to it. Null: everyone gets it. */
+  /** The session the message came from: it never gets it back alone (see forOrigin). Null: everyone gets it. */
   origin: Session | null
   /** For document updates: the Yjs update inside `message`, so it can be merged without decoding. */
   update?: Uint8Array
@@ -23,37 +23,50 @@ export class MergedFlush {
   private readonly updates: OutboxEntry[] = []
   private readonly rest: OutboxEntry[] = []
   private readonly awareness: Uint8Array | null
-  /** The sessions that sent something in this batch: each needs its own selection. */
-  private readonly origins = new Set<Session>()
+  /** The sessions that sent something in this batch, with how many of its updates each sent. */
+  private readonly origins = new Map<Session, number>()
+  /** Sessions that sent one of the batch's other messages: they never get it back. */
+  private readonly restOrigins = new Set<Session>()
 
   constructor(batch: readonly OutboxEntry[]) {
     const awareness: OutboxEntry[] = []
     for (const entry of batch) {
-      if (entry.origin) this.origins.add(entry.origin)
+      if (entry.origin) this.origins.set(entry.origin, (this.origins.get(entry.origin) ?? 0) + (entry.update ? 1 : 0))
       if (entry.update) this.updates.push(entry)
       else if (entry.origin === null && entry.message[0] === MessageType.awareness) awareness.push(entry)
-      else this.rest.push(entry)
+      else {
+        this.rest.push(entry)
+        if (entry.origin) this.restOrigins.add(entry.origin)
+      }
     }
     this.awareness = awareness.length === 0 ? null : mergeAwareness(awareness.map((entry) => entry.message))
     const document = mergeDocumentUpdates(this.updates)
     this.forEveryone = this.assemble(document ? [document] : [], null)
   }
 
-  /** True when `session` sent one of the batch's messages, and so needs its own selection. */
+  /** True when `session` sent one of the batch's messages, and so may need its own selection. */
   isOrigin(session: Session): boolean {
     return this.origins.has(session)
   }
 
   /**
-   * What a writer gets: everything but its own messages, the others' updates as they came (in
-   * order). Merging them again for each writer cost more than the merge for everyone (a flush of
-   * four typists made four merges more; the profile of scenario B showed it as the largest single
-   * cost of a flush), while a writer parses only the few updates of the others in one socket read.
+   * What a writer gets, or null when it gets what everyone gets. A writer whose updates are all the
+   * batch holds gets none of them back. When others' updates came with its own, it gets the merged
+   * update of everyone, its own changes inside: its Yjs skips what it has, as with the reference
+   * server, which echoes every update. Merging again without each writer's own made a flush of four
+   * typists five merges (the largest cost of a flush in scenario B's profile), and sending the
+   * others' updates unmerged made each typist's client apply them one transaction at a time.
    */
-  forOrigin(session: Session): Uint8Array[] {
-    const messages: Uint8Array[] = []
-    for (const entry of this.updates) if (entry.origin !== session) messages.push(entry.message)
-    return this.assemble(messages, session)
+  forOrigin(session: Session): Uint8Array[] | null {
+    const own = this.origins.get(session) ?? 0
+    if (this.restOrigins.has(session)) {
+      // Never the case today (the room's other messages go to everyone), kept exact all the same.
+      const messages: Uint8Array[] = []
+      for (const entry of this.updates) if (entry.origin !== session) messages.push(entry.message)
+      return this.assemble(messages, session)
+    }
+    if (own < this.updates.length) return null
+    return this.assemble([], session)
   }
 
   /** Appends the batch's awareness and other messages (but `except`'s) to the document messages. */

@@ -66,18 +66,12 @@ export class RoomOutbox {
     let delivered = 0
     let writes = 0
     for (const receiver of this.receivers) {
-      if (!merged.isOrigin(receiver)) {
-        if (receiver.writeFramed(everything)) {
-          delivered += merged.forEveryone.length
-          writes++
-        }
-        continue
-      }
-      // A writer gets the batch without its own messages: rare enough to frame apart.
-      const others = merged.forOrigin(receiver)
-      if (others.length === 0) continue
-      if (receiver.writeFramed(frameBinaryMessages(others))) {
-        delivered += others.length
+      // A writer of the batch may need its own selection (see forOrigin): few per flush, framed apart.
+      const own = merged.isOrigin(receiver) ? merged.forOrigin(receiver) : null
+      const messages = own ?? merged.forEveryone
+      if (messages.length === 0) continue
+      if (receiver.writeFramed(own ? frameBinaryMessages(own) : everything)) {
+        delivered += messages.length
         writes++
       }
     }
