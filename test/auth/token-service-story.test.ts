@@ -7,17 +7,15 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../auth/audit.js'
-import type { Grant } from '../../auth/grants.js'
-import type { Link, Redeemed } from '../../protocol/api-types.js'
+import type { Redeemed } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { sleep, text, waitFor, waitSynced, type TestClient, useTestRelay } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi, recordFrames } from '../support/token-service-client.js'
 
 const ROOM = 'intro-yjs'
 const ATTENDEES = 24
 
 const fixture = useTestRelay()
-
 
 function join_(version: 'v1' | 'v3', redeemed: Redeemed): TestClient {
   return fixture.connect(version, ROOM, redeemed.token)
@@ -34,26 +32,25 @@ function closeCodes(client: TestClient): number[] {
 describe('the presenter story', () => {
   it('links, a live upgrade and downgrade, and a revocation that ends exactly its sessions', async () => {
     const relay = await fixture.start()
-    const api = new ApiClient(relay.url)
-    const operator = api.as(await readAdminKey(relay.dataDir))
-    const links = `${roomPath(ROOM)}/links`
+    const api = lecternApi(relay.url)
+    const operator = await adminApi(relay)
 
     // The operator invites Ada to own the room; Ada redeems as a guest and keeps her guest key.
-    const invite = await operator.ok<{ code: string }>('POST', links, { scope: 'admin', maxUses: 1 }, 201)
-    const adaRedeemed = await api.ok<Redeemed>('POST', '/redeem', { code: invite.code, displayName: 'Ada' })
+    const invite = await operator.createLink(ROOM, { scope: 'admin', maxUses: 1 })
+    const adaRedeemed = await api.redeem({ code: invite.code, displayName: 'Ada' })
     expect(adaRedeemed).toMatchObject({ scope: 'write', grant: { scope: 'admin' } })
-    const ada = api.as(adaRedeemed.guestKey!)
+    const ada = api.withCredential(adaRedeemed.guestKey!)
     const adaClient = join_('v3', adaRedeemed)
     await waitSynced(adaClient)
     adaClient.doc.getText('text').insert(0, 'Welcome to Yjs.')
 
     // Ada's links: one write link for her co-presenter, a read-only one for everyone, 24 h by default.
-    const writeLink = await ada.ok<{ code: string; link: Link }>('POST', links, { scope: 'write', maxUses: 1, label: 'co-presenter' }, 201)
-    const readLink = await ada.ok<{ code: string; link: Link }>('POST', links, { scope: 'read', label: 'attendees' }, 201)
+    const writeLink = await ada.createLink(ROOM, { scope: 'write', maxUses: 1, label: 'co-presenter' })
+    const readLink = await ada.createLink(ROOM, { scope: 'read', label: 'attendees' })
     const lifetimeMs = Date.parse(readLink.link.expiresAt) - Date.parse(readLink.link.createdAt)
     expect(lifetimeMs).toBe(24 * 3600 * 1000)
 
-    const carolRedeemed = await api.ok<Redeemed>('POST', '/redeem', { code: writeLink.code, displayName: 'Carol' })
+    const carolRedeemed = await api.redeem({ code: writeLink.code, displayName: 'Carol' })
     const carol = join_('v1', carolRedeemed)
     await waitSynced(carol)
     carol.doc.getText('text').insert(text(carol.doc).length, ' Carol here.')
@@ -61,7 +58,7 @@ describe('the presenter story', () => {
 
     const attendees: Array<{ redeemed: Redeemed; client: TestClient; closes: number[] }> = []
     for (let i = 0; i < ATTENDEES; i++) {
-      const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code: readLink.code, displayName: i === 0 ? 'Bob' : `attendee ${i}` })
+      const redeemed = await api.redeem({ code: readLink.code, displayName: i === 0 ? 'Bob' : `attendee ${i}` })
       expect(redeemed.scope).toBe('read')
       const client = join_(i % 2 === 0 ? 'v3' : 'v1', redeemed)
       attendees.push({ redeemed, client, closes: closeCodes(client) })
@@ -76,14 +73,13 @@ describe('the presenter story', () => {
     expect(text(adaClient.doc)).not.toContain('[Bob]')
 
     // Ada finds Bob among the grants and upgrades him: his live session asks him for his state.
-    const { grants } = await ada.ok<{ grants: Grant[] }>('GET', `${roomPath(ROOM)}/grants`)
+    const grants = await ada.listGrants(ROOM)
     const bobGrant = grants.find((grant) => grant.displayName === 'Bob')!
     expect(bobGrant).toMatchObject({ scope: 'read', linkId: readLink.link.id })
     const bobSocket = bob.client.provider.ws
     const bobFrames = recordFrames(bob.client)
-    const grantPath = `${roomPath(ROOM)}/grants/${encodeURIComponent(bobGrant.subject)}`
     let started = performance.now()
-    const upgrade = ada.ok<{ sessionsChanged: number }>('PUT', grantPath, { scope: 'write' })
+    const upgrade = ada.setGrant(ROOM, bobGrant.subject, { scope: 'write' })
     await waitFor(() => bobFrames.some((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1), 'Bob is asked for his state')
     const upgradeMs = performance.now() - started
     expect((await upgrade).sessionsChanged).toBe(1)
@@ -95,7 +91,7 @@ describe('the presenter story', () => {
 
     // Ada takes it back: Bob is told at once, and his writes stop reaching anyone.
     started = performance.now()
-    const downgrade = ada.ok<{ sessionsChanged: number }>('PUT', grantPath, { scope: 'read' })
+    const downgrade = ada.setGrant(ROOM, bobGrant.subject, { scope: 'read' })
     await waitFor(() => bobFrames.some(isPermissionDenied), 'Bob is told he is read-only')
     const downgradeMs = performance.now() - started
     expect((await downgrade).sessionsChanged).toBe(1)
@@ -108,7 +104,7 @@ describe('the presenter story', () => {
 
     // The end: Ada revokes the read-only link; every session that came through it ends, nobody else's.
     started = performance.now()
-    const revocation = ada.ok<{ grantsRevoked: number; sessionsEnded: number }>('DELETE', `${links}/${readLink.link.id}`)
+    const revocation = ada.revokeLink(ROOM, readLink.link.id)
     await waitFor(() => attendees.every(({ closes }) => closes.includes(4403)), 'every attendee session ends with 4403')
     const revokeMs = performance.now() - started
     expect(await revocation).toEqual(expect.objectContaining({ grantsRevoked: ATTENDEES, sessionsEnded: ATTENDEES }))
@@ -122,9 +118,8 @@ describe('the presenter story', () => {
     const v1Retries = attendees.filter((_, i) => i % 2 === 1).flatMap(({ closes }) => closes)
     expect(v1Retries.every((code) => code === 4403 || code === 1006)).toBe(true)
     expect(relay.relay.sessions.size).toBe(2)
-    const bobKey = api.as(bob.redeemed.guestKey!)
-    expect(await bobKey.raw('POST', `${roomPath(ROOM)}/token`)).toMatchObject({ status: 403, body: { error: 'no_grant' } })
-    expect(await api.raw('POST', '/redeem', { code: readLink.code })).toMatchObject({ status: 410, body: { error: 'link_revoked' } })
+    await expect(api.withCredential(bob.redeemed.guestKey!).roomToken(ROOM)).rejects.toMatchObject({ status: 403, code: 'no_grant' })
+    await expect(api.redeem({ code: readLink.code })).rejects.toMatchObject({ status: 410, code: 'link_revoked' })
     adaClient.doc.getText('text').insert(0, '# ')
     await waitFor(() => text(carol.doc).startsWith('# '), 'Ada and Carol carry on')
     expect(attendees.filter(({ client }) => text(client.doc).startsWith('# '))).toHaveLength(0)

@@ -6,11 +6,11 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import * as authProtocol from 'y-protocols/auth'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
-import type { Redeemed } from '../../protocol/api-types.js'
+import type { GrantScope } from '../../protocol/api-types.js'
 import { classifyFrame, isPermissionDenied } from '../../protocol/messages.js'
 import { encodeScopeMessage, readScopeMessage, SCOPE_AUTH_SUBTYPE } from '../../protocol/scope-message.js'
 import { sleep, text, waitFor, waitSynced, type ProviderVersion, useTestRelay } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi, recordFrames } from '../support/token-service-client.js'
 
 const fixture = useTestRelay()
 
@@ -45,13 +45,12 @@ describe('scope message encoding', () => {
 
 async function grantSetup() {
   const relay = await fixture.start()
-  const api = new ApiClient(relay.url)
-  const admin = api.as(await readAdminKey(relay.dataDir))
+  const admin = await adminApi(relay)
   const room = 'scoped'
-  const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
-  const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
-  const grantPath = `${roomPath(room)}/grants/${encodeURIComponent(redeemed.subject)}`
-  return { relay, admin, room, redeemed, grantPath }
+  const { code } = await admin.createLink(room, { scope: 'read' })
+  const redeemed = await lecternApi(relay.url).redeem({ code })
+  const setScope = (scope: GrantScope) => admin.setGrant(room, redeemed.subject, { scope })
+  return { relay, room, redeemed, setScope }
 }
 
 /** Milliseconds from sending `change` until `seen` holds, polling every millisecond. */
@@ -79,14 +78,14 @@ describe('the relay sends the scope message', () => {
   })
 
   it('at every live change, before the step 1 of an upgrade and the permission-denied of a downgrade', async () => {
-    const { admin, room, redeemed, grantPath } = await grantSetup()
+    const { room, redeemed, setScope } = await grantSetup()
     const session = fixture.raw(room, redeemed.token)
     await waitFor(() => session.frames.length > 0, 'joined')
     const scopes = () => session.frames.map(readScopeMessage).filter((scope) => scope !== null)
 
-    const upgradeMs = await millisecondsUntil(() => admin.ok('PUT', grantPath, { scope: 'write' }), () => scopes().length === 2)
+    const upgradeMs = await millisecondsUntil(() => setScope('write'), () => scopes().length === 2)
     await waitFor(() => session.frames.some((frame) => classifyFrame(frame) === 'sync-step1'), 'asked for its state')
-    const downgradeMs = await millisecondsUntil(() => admin.ok('PUT', grantPath, { scope: 'admin' }).then(() => admin.ok('PUT', grantPath, { scope: 'read' })), () => scopes().length === 3)
+    const downgradeMs = await millisecondsUntil(() => setScope('admin').then(() => setScope('read')), () => scopes().length === 3)
     await waitFor(() => session.frames.some(isPermissionDenied), 'told it is read-only')
 
     // admin edits like write: no message for write → admin, one for admin → read.
@@ -107,7 +106,7 @@ describe('unmodified y-websocket clients', () => {
         errors.mockRestore()
         warnings.mockRestore()
       })
-      const { relay, admin, room, redeemed, grantPath } = await grantSetup()
+      const { relay, room, redeemed, setScope } = await grantSetup()
       const client = fixture.connect(version, room, redeemed.token)
       const frames = recordFrames(client)
       const writer = fixture.connect(version, room, await relay.mint(room, 'write'))
@@ -115,7 +114,7 @@ describe('unmodified y-websocket clients', () => {
       writer.doc.getText('text').insert(0, 'from the writer. ')
       await waitFor(() => text(client.doc) === 'from the writer. ', 'the viewer receives')
 
-      await admin.ok('PUT', grantPath, { scope: 'write' })
+      await setScope('write')
       await waitFor(() => frames.filter((frame) => readScopeMessage(frame) !== null).length === 2, 'both scope messages arrive')
       client.doc.getText('text').insert(0, 'upgraded. ')
       await waitFor(() => text(writer.doc) === 'upgraded. from the writer. ', 'the upgraded client writes')

@@ -1,7 +1,22 @@
-/** Calls the token service's HTTP API of a test relay, as an application would (real HTTP). */
+/**
+ * The token service's HTTP API of a test relay, as an application calls it (real HTTP): tests use
+ * the typed client (protocol/api-client.ts); ApiClient is for what it does not do, such as asking
+ * for an exact status or an error body.
+ */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { apiUrlOfRelay, LecternApi } from '../../protocol/api-client.js'
 import type { TestClient } from './relay-fixture.js'
+
+/** The typed API client of the relay at `relayUrl`, with `credential` (a guest key, an identity JWT, the admin key) or none. */
+export function lecternApi(relayUrl: string, credential?: string): LecternApi {
+  return new LecternApi({ api: apiUrlOfRelay(relayUrl), ...(credential !== undefined ? { credential } : {}) })
+}
+
+/** The typed API client with the relay's server admin key. */
+export async function adminApi(relay: { url: string; dataDir: string }): Promise<LecternApi> {
+  return lecternApi(relay.url, await readAdminKey(relay.dataDir))
+}
 
 export interface ApiResponse {
   status: number

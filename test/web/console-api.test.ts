@@ -1,21 +1,19 @@
 /** What the presenter's console asks of the API beyond the token service's own calls: live session counts per grant, open rooms. */
 import { describe, expect, it } from 'vitest'
-import type { GrantWithSessions, Redeemed } from '../../protocol/api-types.js'
 import { rawClient, useTestRelay, waitFor } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi } from '../support/token-service-client.js'
 
 const fixture = useTestRelay()
 
 describe('grants list', () => {
   it('counts each grant’s connected sessions, live', async () => {
     const relay = await fixture.start()
-    const api = new ApiClient(relay.url)
-    const admin = api.as(await readAdminKey(relay.dataDir))
-    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('talk')}/links`, { scope: 'read' }, 201)
-    const ada = await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Ada' })
-    const bob = await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' })
-    const sessions = async () =>
-      Object.fromEntries((await admin.ok<{ grants: GrantWithSessions[] }>('GET', `${roomPath('talk')}/grants`)).grants.map((grant) => [grant.displayName, grant.sessions]))
+    const api = lecternApi(relay.url)
+    const admin = await adminApi(relay)
+    const { code } = await admin.createLink('talk', { scope: 'read' })
+    const ada = await api.redeem({ code, displayName: 'Ada' })
+    const bob = await api.redeem({ code, displayName: 'Bob' })
+    const sessions = async () => Object.fromEntries((await admin.listGrants('talk')).map((grant) => [grant.displayName, grant.sessions]))
     expect(await sessions()).toEqual({ Ada: 0, Bob: 0 })
 
     const phone = rawClient(relay.url, 'talk', ada.token)
@@ -36,24 +34,22 @@ describe('grants list', () => {
 describe('open rooms', () => {
   it('lists the rooms open on this relay with their sessions, for the server admin only', async () => {
     const relay = await fixture.start()
-    const api = new ApiClient(relay.url)
-    const admin = api.as(await readAdminKey(relay.dataDir))
-    expect(await admin.ok('GET', '/rooms')).toEqual({ rooms: [] })
+    const api = lecternApi(relay.url)
+    const admin = await adminApi(relay)
+    expect(await admin.liveRooms()).toEqual([])
     const a = [rawClient(relay.url, 'json:notebook:0b7c', await relay.mint('json:notebook:0b7c', 'read'))]
     a.push(rawClient(relay.url, 'json:notebook:0b7c', await relay.mint('json:notebook:0b7c', 'write')))
     const b = rawClient(relay.url, 'course/week-1', await relay.mint('course/week-1', 'read'))
     await Promise.all([...a, b].map((client) => client.opened))
-    expect(await admin.ok('GET', '/rooms')).toEqual({
-      rooms: [
-        { room: 'json:notebook:0b7c', sessions: 2 },
-        { room: 'course/week-1', sessions: 1 },
-      ],
-    })
+    expect(await admin.liveRooms()).toEqual([
+      { room: 'json:notebook:0b7c', sessions: 2 },
+      { room: 'course/week-1', sessions: 1 },
+    ])
 
-    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('course/week-1')}/links`, { scope: 'admin' }, 201)
-    const roomAdmin = api.as((await api.ok<Redeemed>('POST', '/redeem', { code })).guestKey!)
-    expect(await roomAdmin.raw('GET', '/rooms')).toMatchObject({ status: 403, body: { error: 'forbidden' } })
-    expect(await api.raw('GET', '/rooms')).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
+    const { code } = await admin.createLink('course/week-1', { scope: 'admin' })
+    const roomAdmin = api.withCredential((await api.redeem({ code })).guestKey!)
+    await expect(roomAdmin.liveRooms()).rejects.toMatchObject({ status: 403, code: 'forbidden' })
+    await expect(api.liveRooms()).rejects.toMatchObject({ status: 401, code: 'unauthorized' })
     for (const client of [...a, b]) client.ws.close()
   })
 })
