@@ -3,12 +3,11 @@ import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Grant } from '../../auth/grants.js'
-import type { IssuedToken, Redeemed, SharedRoom } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
+import type { LecternApi } from '../../protocol/api-client.js'
 import { isPermissionDenied } from '../../protocol/messages.js'
 import { rawClient, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi, recordFrames } from '../support/token-service-client.js'
 
 const ISSUER = 'https://idp.example.test'
 const AUDIENCE = 'lectern'
@@ -55,25 +54,24 @@ async function identityToken(user: string, options: IdentityOptions = {}): Promi
     .sign(options.key ?? signingKey)
 }
 
-async function setup(): Promise<{ api: ApiClient; admin: ApiClient }> {
+async function setup(): Promise<{ api: LecternApi; admin: LecternApi }> {
   const relay = await fixture.start({}, {
     tokenService: {
       ...TOKEN_SERVICE_DEFAULTS,
       identity: { jwksUrl, issuer: ISSUER, audience: AUDIENCE, userClaim: 'preferred_username', groupsClaim: 'groups', clockToleranceSeconds: 5 },
     },
   })
-  const api = new ApiClient(relay.url)
-  return { api, admin: api.as(await readAdminKey(relay.dataDir)) }
+  return { api: lecternApi(relay.url), admin: await adminApi(relay) }
 }
 
 describe('identity tokens', () => {
   it('get a room token through a group grant, and the session follows the group grant', async () => {
     const { api, admin } = await setup()
     const room = 'handbook'
-    await admin.ok('PUT', `${roomPath(room)}/grants/group:staff`, { scope: 'write' }, 201)
-    const alice = api.as(await identityToken('alice', { groups: ['staff', 'chess club'] }))
+    expect((await admin.setGrant(room, 'group:staff', { scope: 'write' })).created).toBe(true)
+    const alice = api.withCredential(await identityToken('alice', { groups: ['staff', 'chess club'] }))
 
-    const issued = await alice.ok<IssuedToken>('POST', `${roomPath(room)}/token`)
+    const issued = await alice.roomToken(room)
     expect(issued).toMatchObject({ room, scope: 'write', grant: { subject: 'group:staff' } })
     const aliceClient = fixture.connect('v3', room, issued.token)
     const reader = fixture.connect('v1', room, await fixture.relay.mint(room, 'read'))
@@ -81,23 +79,19 @@ describe('identity tokens', () => {
     aliceClient.doc.getText('text').insert(0, 'written by staff')
     await waitFor(() => text(reader.doc) === 'written by staff', 'the group member writes')
 
-    const { rooms } = await alice.ok<{ rooms: SharedRoom[] }>('GET', '/me/rooms')
-    expect(rooms).toEqual([expect.objectContaining({ room, scope: 'write', via: 'group', subject: 'group:staff' })])
-    expect(await alice.raw('DELETE', `/me/rooms/${room}`)).toMatchObject({ status: 409, body: { error: 'group_grant' } })
+    expect(await alice.myRooms()).toEqual([expect.objectContaining({ room, scope: 'write', via: 'group', subject: 'group:staff' })])
+    await expect(alice.leaveRoom(room)).rejects.toMatchObject({ status: 409, code: 'group_grant' })
 
     const frames = recordFrames(aliceClient)
-    expect(await admin.ok('PUT', `${roomPath(room)}/grants/group:staff`, { scope: 'read' })).toMatchObject({ sessionsChanged: 1 })
+    expect(await admin.setGrant(room, 'group:staff', { scope: 'read' })).toMatchObject({ sessionsChanged: 1 })
     await waitFor(() => frames.some(isPermissionDenied), 'the group member is told the room went read-only')
   })
 
   it('refuses a user outside the groups, and tokens with the wrong audience, signer or expiry', async () => {
     const { api, admin } = await setup()
-    await admin.ok('PUT', `${roomPath('handbook')}/grants/group:staff`, { scope: 'read' }, 201)
-    const token = `${roomPath('handbook')}/token`
-    expect(await api.as(await identityToken('eve', { groups: ['sales'] })).raw('POST', token)).toMatchObject({
-      status: 403,
-      body: { error: 'no_grant' },
-    })
+    await admin.setGrant('handbook', 'group:staff', { scope: 'read' })
+    const tokenFor = async (name: string, options: IdentityOptions) => api.withCredential(await identityToken(name, options)).roomToken('handbook')
+    await expect(tokenFor('eve', { groups: ['sales'] })).rejects.toMatchObject({ status: 403, code: 'no_grant' })
     const otherSigner = (await generateKeyPair('ES256')).privateKey
     const refused: Array<[IdentityOptions, string]> = [
       [{ groups: ['staff'], audience: 'someone-else' }, 'claim "aud"'],
@@ -105,30 +99,27 @@ describe('identity tokens', () => {
       [{ groups: ['staff'], expiresIn: '-1m' }, 'expired'],
     ]
     for (const [options, reason] of refused) {
-      const answer = await api.as(await identityToken('mallory', options)).raw('POST', token)
-      expect(answer.status).toBe(401)
-      expect((answer.body as { message: string }).message).toContain(reason)
+      await expect(tokenFor('mallory', options)).rejects.toMatchObject({ status: 401, message: expect.stringContaining(reason) })
     }
-    const impostor = await api.as(await identityToken('anon-0123456789abcdef01234567', { groups: ['staff'] })).raw('POST', token)
-    expect(impostor.status).toBe(401)
+    await expect(tokenFor('anon-0123456789abcdef01234567', { groups: ['staff'] })).rejects.toMatchObject({ status: 401 })
   })
 
   it('redeem a link for the named user, and a group admin manages the room', async () => {
     const { api, admin } = await setup()
-    await admin.ok('PUT', `${roomPath('course')}/grants/group:teachers`, { scope: 'admin' }, 201)
-    const teacher = api.as(await identityToken('tara', { groups: ['teachers'] }))
-    const { code } = await teacher.ok<{ code: string }>('POST', `${roomPath('course')}/links`, { scope: 'read', maxUses: 30 }, 201)
+    await admin.setGrant('course', 'group:teachers', { scope: 'admin' })
+    const teacher = api.withCredential(await identityToken('tara', { groups: ['teachers'] }))
+    const { code } = await teacher.createLink('course', { scope: 'read', maxUses: 30 })
 
-    const student = api.as(await identityToken('sam'))
-    const redeemed = await student.ok<Redeemed>('POST', '/redeem', { code })
+    const student = api.withCredential(await identityToken('sam'))
+    const redeemed = await student.redeem({ code })
     expect(redeemed).toMatchObject({ subject: 'user:sam', scope: 'read' })
     expect(redeemed.guestKey).toBeUndefined()
-    const { grants } = await teacher.ok<{ grants: Grant[] }>('GET', `${roomPath('course')}/grants`)
+    const grants = await teacher.listGrants('course')
     expect(grants.map((grant) => [grant.subject, grant.scope])).toEqual([['group:teachers', 'admin'], ['user:sam', 'read']])
 
-    const session = rawClient(fixture.relay.url, 'course', (await student.ok<IssuedToken>('POST', `${roomPath('course')}/token`)).token)
+    const session = rawClient(fixture.relay.url, 'course', (await student.roomToken('course')).token)
     await session.opened
-    expect(await teacher.ok('DELETE', `${roomPath('course')}/grants/user:sam`)).toMatchObject({ sessionsEnded: 1 })
+    expect(await teacher.revokeGrant('course', 'user:sam')).toMatchObject({ sessionsEnded: 1 })
     expect(await session.closed).toEqual({ code: 4403, reason: 'grant revoked' })
   })
 })

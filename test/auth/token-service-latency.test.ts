@@ -7,14 +7,13 @@
  * 100 ms, is checked by reading the figure). What is asserted is that every session changed.
  */
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import type { IssuedToken, Redeemed } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { MessageType, SyncStep } from '../../protocol/messages.js'
 import { readScopeMessage } from '../../protocol/scope-message.js'
 import { formatMeasured as format, timed } from '../support/latency.js'
 import { startIdentityProvider } from '../support/identity-provider.js'
 import { waitFor, type TestClient, useTestRelay } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi, recordFrames } from '../support/token-service-client.js'
 
 const SESSIONS = 300
 
@@ -57,31 +56,30 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
     const idp = await startIdentityProvider()
     onTestFinished(() => idp.dispose())
     const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings } })
-    const api = new ApiClient(relay.url)
-    const admin = api.as(await readAdminKey(relay.dataDir))
+    const api = lecternApi(relay.url)
+    const admin = await adminApi(relay)
     const room = 'lecture-hall'
     // y-websocket prints every permission-denied message (with its URL, token included); 300 of
     // them through the test runner's console would be measured as relay latency.
     const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
 
     // The group: every attendee is admitted through one grant.
-    await admin.ok('PUT', `${roomPath(room)}/grants/group:attendees`, { scope: 'read' }, 201)
+    expect((await admin.setGrant(room, 'group:attendees', { scope: 'read' })).created).toBe(true)
     const groupTokens: string[] = []
     for (let i = 0; i < SESSIONS; i++) {
       const identity = await idp.identify(`attendee-${i}`, ['attendees'])
-      groupTokens.push((await api.as(identity).ok<IssuedToken>('POST', `${roomPath(room)}/token`)).token)
+      groupTokens.push((await api.withCredential(identity).roomToken(room)).token)
     }
     const group = await connectAll(groupTokens, room)
     const sessions = [...relay.relay.sessions]
     expect(sessions).toHaveLength(SESSIONS)
-    const grantPath = `${roomPath(room)}/grants/group:attendees`
     const upgrade = await timed(
-      () => admin.ok('PUT', grantPath, { scope: 'write' }),
+      () => admin.setGrant(room, 'group:attendees', { scope: 'write' }),
       () => sessions.every((session) => session.canWrite),
       () => group.every(({ frames }) => lastScope(frames) === 'write' && frames.some((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1)),
     )
     const downgrade = await timed(
-      () => admin.ok('PUT', grantPath, { scope: 'read' }),
+      () => admin.setGrant(room, 'group:attendees', { scope: 'read' }),
       () => sessions.every((session) => !session.canWrite),
       () => group.every(({ frames }) => lastScope(frames) === 'read'),
     )
@@ -91,14 +89,14 @@ describe(`live changes reaching ${SESSIONS} sessions`, () => {
     for (const { client } of group) client.provider.disconnect()
 
     // The link: every attendee redeemed it and holds a grant of their own.
-    const { code, link } = await admin.ok<{ code: string; link: { id: string } }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
+    const { code, link } = await admin.createLink(room, { scope: 'read' })
     const linkTokens: string[] = []
-    for (let i = 0; i < SESSIONS; i++) linkTokens.push((await api.ok<Redeemed>('POST', '/redeem', { code })).token)
+    for (let i = 0; i < SESSIONS; i++) linkTokens.push((await api.redeem({ code })).token)
     const viaLink = await connectAll(linkTokens, room)
     const linkSessions = [...relay.relay.sessions].filter((session) => session.lid === link.id)
     expect(linkSessions).toHaveLength(SESSIONS)
     const revocation = await timed(
-      () => admin.ok('DELETE', `${roomPath(room)}/links/${link.id}`),
+      () => admin.revokeLink(room, link.id),
       () => linkSessions.every((session) => session.closed),
       () => viaLink.every(({ closes }) => closes.includes(4403)),
     )
