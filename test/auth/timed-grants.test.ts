@@ -7,12 +7,10 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../auth/audit.js'
-import type { Grant } from '../../auth/grants.js'
-import type { Redeemed } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { makeDataDir, sleep, startTestRelay, text, waitFor, waitSynced, useTestRelay } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
+import { adminApi, ApiClient, lecternApi, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
 
 const fixture = useTestRelay()
 const ROOM = 'demo'
@@ -20,12 +18,10 @@ const FIVE_MINUTES = 300
 
 async function setup(clock: ManualClock) {
   const relay = await fixture.start({}, { clock })
-  const api = new ApiClient(relay.url)
-  const admin = api.as(await readAdminKey(relay.dataDir))
-  const { code } = await admin.ok<{ code: string }>('POST', `${roomPath(ROOM)}/links`, { scope: 'read' }, 201)
-  const bob = await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' })
-  const grantPath = `${roomPath(ROOM)}/grants/${encodeURIComponent(bob.subject)}`
-  return { relay, api, admin, bob, grantPath }
+  const admin = await adminApi(relay)
+  const { code } = await admin.createLink(ROOM, { scope: 'read' })
+  const bob = await lecternApi(relay.url).redeem({ code, displayName: 'Bob' })
+  return { relay, admin, bob }
 }
 
 async function auditEvents(dataDir: string): Promise<AuditEvent[]> {
@@ -35,13 +31,13 @@ async function auditEvents(dataDir: string): Promise<AuditEvent[]> {
 describe('timed grants', () => {
   it('a timed write lapses under a live session: back to read at its end, with both steps audited', async () => {
     const clock = new ManualClock()
-    const { relay, admin, bob, grantPath } = await setup(clock)
+    const { relay, admin, bob } = await setup(clock)
     const owner = fixture.connect('v3', ROOM, await relay.mint(ROOM, 'write', { sub: 'owner' }))
     const client = fixture.connect('v1', ROOM, bob.token)
     await Promise.all([waitSynced(owner), waitSynced(client)])
     const frames = recordFrames(client)
 
-    const { grant } = await admin.ok<{ grant: Grant }>('PUT', grantPath, { scope: 'write', expiresInSeconds: FIVE_MINUTES })
+    const { grant } = await admin.setGrant(ROOM, bob.subject, { scope: 'write', expiresInSeconds: FIVE_MINUTES })
     const until = new Date(clock.now().getTime() + FIVE_MINUTES * 1000).toISOString()
     expect(grant).toMatchObject({ scope: 'write', until, then: 'read', revision: 2 })
     await waitFor(() => frames.some((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1), 'Bob may write')
@@ -59,7 +55,7 @@ describe('timed grants', () => {
     await sleep(200)
     expect(text(owner.doc)).toBe('demo. ok')
 
-    const { grants } = await admin.ok<{ grants: Grant[] }>('GET', `${roomPath(ROOM)}/grants`)
+    const grants = await admin.listGrants(ROOM)
     expect(grants[0]).toMatchObject({ scope: 'read', revision: 3, updatedBy: 'expiry' })
     expect(grants[0]!.until).toBeUndefined()
     const events = await auditEvents(relay.dataDir)
@@ -74,31 +70,30 @@ describe('timed grants', () => {
 
   it('"then": "revoke" ends the grant and its session with 4403 at the end', async () => {
     const clock = new ManualClock()
-    const { admin, bob, grantPath } = await setup(clock)
+    const { admin, bob } = await setup(clock)
     const client = fixture.connect('v3', ROOM, bob.token)
     await waitSynced(client)
     const closed = new Promise<number>((resolve) => client.provider.on('connection-close', (event: { code: number } | null) => event && resolve(event.code)))
-    const { grant } = await admin.ok<{ grant: Grant }>('PUT', grantPath, { scope: 'write', expiresInSeconds: 60, then: 'revoke' })
+    const { grant } = await admin.setGrant(ROOM, bob.subject, { scope: 'write', expiresInSeconds: 60, then: 'revoke' })
     expect(grant).toMatchObject({ then: 'revoke' })
     clock.advance(61_000)
     expect(await closed).toBe(4403)
-    expect((await admin.ok<{ grants: Grant[] }>('GET', `${roomPath(ROOM)}/grants`)).grants).toEqual([])
+    expect(await admin.listGrants(ROOM)).toEqual([])
   })
 
   it('lapses on time across a relay restart', async () => {
     const clock = new ManualClock()
     const dataDir = await makeDataDir()
     const first = await startTestRelay({}, { clock, dataDir })
-    const admin = new ApiClient(first.url).as(await readAdminKey(dataDir))
-    await admin.ok('PUT', `${roomPath(ROOM)}/grants/user%3Abob`, { scope: 'read' }, 201)
-    await admin.ok('PUT', `${roomPath(ROOM)}/grants/user%3Abob`, { scope: 'admin', expiresInSeconds: 60 })
+    const admin = await adminApi(first)
+    await admin.setGrant(ROOM, 'user:bob', { scope: 'read' })
+    await admin.setGrant(ROOM, 'user:bob', { scope: 'admin', expiresInSeconds: 60 })
     await first.close()
 
     clock.advance(120_000)
     const second = await startTestRelay({}, { clock, dataDir })
     try {
-      const again = new ApiClient(second.url).as(await readAdminKey(dataDir))
-      expect((await again.ok<{ grants: Grant[] }>('GET', `${roomPath(ROOM)}/grants`)).grants).toEqual([
+      expect(await (await adminApi(second)).listGrants(ROOM)).toEqual([
         expect.objectContaining({ subject: 'user:bob', scope: 'read', revision: 3 }),
       ])
       expect((await auditEvents(dataDir)).at(-1)).toMatchObject({ action: 'grant.expired', actor: 'expiry', scope: 'read' })
@@ -109,7 +104,10 @@ describe('timed grants', () => {
   })
 
   it('answers bad timed changes with 400 saying what is wrong', async () => {
-    const { admin, grantPath } = await setup(new ManualClock())
+    const { relay, admin, bob } = await setup(new ManualClock())
+    // Bodies the typed client would not send: straight HTTP.
+    const http = new ApiClient(relay.url, await readAdminKey(relay.dataDir))
+    const grantPath = `${roomPath(ROOM)}/grants/${encodeURIComponent(bob.subject)}`
     const cases: Array<[string, unknown, string]> = [
       [grantPath, { scope: 'write', then: 'revoke' }, '"then" needs "expiresInSeconds"'],
       [grantPath, { scope: 'write', expiresInSeconds: 60, then: 'later' }, '"then" must be "revert" or "revoke"'],
@@ -118,11 +116,11 @@ describe('timed grants', () => {
       [`${roomPath(ROOM)}/grants/user%3Anew`, { scope: 'write', expiresInSeconds: 60, then: 'revert' }, '"revert" needs a grant to go back to'],
     ]
     for (const [path, body, message] of cases) {
-      const answer = await admin.raw('PUT', path, body)
+      const answer = await http.raw('PUT', path, body)
       expect(answer.status, JSON.stringify(body)).toBe(400)
       expect((answer.body as { message: string }).message).toContain(message)
     }
-    const fresh = await admin.ok<{ grant: Grant }>('PUT', `${roomPath(ROOM)}/grants/user%3Anew`, { scope: 'write', expiresInSeconds: 60 }, 201)
-    expect(fresh.grant).toMatchObject({ scope: 'write', then: 'revoke' })
+    const fresh = await admin.setGrant(ROOM, 'user:new', { scope: 'write', expiresInSeconds: 60 })
+    expect(fresh).toMatchObject({ created: true, grant: { scope: 'write', then: 'revoke' } })
   })
 })
