@@ -8,11 +8,11 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Grant } from '../../auth/grants.js'
-import type { IssuedToken, Link, Redeemed } from '../../protocol/api-types.js'
+import type { Link } from '../../protocol/api-types.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { connectClient, makeDataDir, rawClient, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
 import { childEnv, CLI, runCli, serveProcess, type ServeProcess } from '../support/process.js'
-import { ApiClient, readAdminKey, recordFrames, roomPath } from '../support/token-service-client.js'
+import { lecternApi, readAdminKey, recordFrames } from '../support/token-service-client.js'
 
 let dataDir: string
 let server: ServeProcess | null = null
@@ -42,13 +42,13 @@ async function lecternJson<T>(...args: string[]): Promise<T> {
 describe('lectern share and grants, with a server running', () => {
   it('the operator shares, upgrades, downgrades and revokes; live sessions follow', async () => {
     server = await serveProcess(dataDir)
-    const api = new ApiClient(server.url)
+    const api = lecternApi(server.url)
     const { code, link } = await lecternJson<{ code: string; link: Link }>('share', 'create', 'intro-yjs', '--scope', 'read', '--label', 'attendees')
     expect(link).toMatchObject({ scope: 'read', status: 'active', label: 'attendees' })
 
     const redeemed = [
-      await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Bob' }),
-      await api.ok<Redeemed>('POST', '/redeem', { code, displayName: 'Eve' }),
+      await api.redeem({ code, displayName: 'Bob' }),
+      await api.redeem({ code, displayName: 'Eve' }),
     ]
     const [bob, eve] = redeemed.map((result) => {
       const client = connectClient('v3', server!.url, 'intro-yjs', result.token)
@@ -120,13 +120,13 @@ describe('lectern grants, on a data directory with no server', () => {
     const { code } = await lecternJson<{ code: string }>('share', 'create', 'notes', '--scope', 'write', '--max-uses', '1', '--expires', '1h')
 
     server = await serveProcess(dataDir)
-    const api = new ApiClient(server.url)
-    const redeemed = await api.ok<Redeemed>('POST', '/redeem', { code })
-    const refreshed = await api.as(redeemed.guestKey!).ok<IssuedToken>('POST', `${roomPath('notes')}/token`)
+    const api = lecternApi(server.url)
+    const redeemed = await api.redeem({ code })
+    const refreshed = await api.withCredential(redeemed.guestKey!).roomToken('notes')
     const session = rawClient(server.url, 'notes', refreshed.token)
     await session.opened
     session.ws.close()
-    expect(await api.raw('POST', '/redeem', { code })).toMatchObject({ status: 410, body: { error: 'link_used_up' } })
+    await expect(api.redeem({ code })).rejects.toMatchObject({ status: 410, code: 'link_used_up' })
   })
 })
 
@@ -139,8 +139,7 @@ describe('lectern api', () => {
       while (!/"api":"http:\/\/[^"]+"/.test(output)) await once(child.stdout, 'data')
       const apiUrl = /"api":"(http:\/\/[^"]+)\/api\/v1"/.exec(output)![1]!
       const { link } = await lecternJson<{ link: Link }>('share', 'create', 'standalone')
-      const admin = new ApiClient(apiUrl).as(await readAdminKey(dataDir))
-      const { links } = await admin.ok<{ links: Link[] }>('GET', `${roomPath('standalone')}/links`)
+      const links = await lecternApi(apiUrl, await readAdminKey(dataDir)).listLinks('standalone')
       expect(links.map((entry) => entry.id)).toEqual([link.id])
       const jwks = (await (await fetch(`${apiUrl}/.well-known/jwks.json`)).json()) as { keys: unknown[] }
       expect(jwks.keys).toHaveLength(1)
