@@ -9,18 +9,17 @@ import type { AuditEvent } from '../../auth/audit.js'
 import { RedeemGuard, REFUSALS_AUDITED_PER_MINUTE } from '../../auth/service/redeem-guard.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { useTestRelay } from '../support/relay-fixture.js'
-import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi } from '../support/token-service-client.js'
 
 const fixture = useTestRelay()
 
 describe('redeem limits', () => {
   it('answers 429 with Retry-After once an address has used its burst; guests with a key are not held up', async () => {
     const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, redeemRatePerSecond: 0.01, redeemBurst: 5 } })
-    const api = new ApiClient(relay.url)
-    const admin = api.as(await readAdminKey(relay.dataDir))
-    const { code } = await admin.ok<{ code: string }>('POST', `${roomPath('r')}/links`, { scope: 'read' }, 201)
-    const first = await api.ok<{ guestKey: string }>('POST', '/redeem', { code })
-    for (let i = 0; i < 4; i++) expect((await api.raw('POST', '/redeem', { code: `lct_share_wrong${i}` })).status).toBe(404)
+    const api = lecternApi(relay.url)
+    const { code } = await (await adminApi(relay)).createLink('r', { scope: 'read' })
+    const first = await api.redeem({ code })
+    for (let i = 0; i < 4; i++) await expect(api.redeem({ code: `lct_share_wrong${i}` })).rejects.toMatchObject({ status: 404 })
 
     const response = await fetch(`${relay.url.replace(/^ws/, 'http')}/api/v1/redeem`, {
       method: 'POST',
@@ -30,13 +29,13 @@ describe('redeem limits', () => {
     expect(response.status).toBe(429)
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     expect(await response.json()).toMatchObject({ error: 'rate_limited' })
-    expect((await api.as(first.guestKey).raw('POST', '/redeem', { code })).status).toBe(200)
+    expect(await api.withCredential(first.guestKey!).redeem({ code })).toMatchObject({ subject: first.subject })
   })
 
   it(`writes at most ${REFUSALS_AUDITED_PER_MINUTE} refused redeems a minute one line each`, async () => {
     const relay = await fixture.start()
-    const api = new ApiClient(relay.url)
-    for (let i = 0; i < 60; i++) expect((await api.raw('POST', '/redeem', { code: `lct_share_guess${i}` })).status).toBe(404)
+    const api = lecternApi(relay.url)
+    for (let i = 0; i < 60; i++) await expect(api.redeem({ code: `lct_share_guess${i}` })).rejects.toMatchObject({ status: 404 })
     const events = (await readFile(join(relay.dataDir, 'audit.log'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as AuditEvent)
     expect(events.filter((event) => event.action === 'link.redeem_refused')).toHaveLength(REFUSALS_AUDITED_PER_MINUTE)
   })

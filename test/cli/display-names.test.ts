@@ -5,10 +5,9 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FileAccessStore } from '../../auth/store/file-access-store.js'
-import type { Link } from '../../protocol/api-types.js'
 import { makeDataDir, useTestRelay } from '../support/relay-fixture.js'
 import { runCli } from '../support/process.js'
-import { ApiClient, readAdminKey, roomPath } from '../support/token-service-client.js'
+import { adminApi, lecternApi } from '../support/token-service-client.js'
 
 const fixture = useTestRelay()
 const dirs: string[] = []
@@ -20,17 +19,18 @@ afterEach(async () => {
 describe('display names', () => {
   it('refuses control characters and direction overrides at redeem with 400', async () => {
     const relay = await fixture.start()
-    const api = new ApiClient(relay.url)
-    const admin = api.as(await readAdminKey(relay.dataDir))
-    const { code } = await admin.ok<{ code: string; link: Link }>('POST', `${roomPath('r')}/links`, { scope: 'read' }, 201)
+    const api = lecternApi(relay.url)
+    const admin = await adminApi(relay)
+    const { code } = await admin.createLink('r', { scope: 'read' })
     for (const displayName of ['\u001b[2J\u001b[31mADMIN', 'Bob\nsubject: user:admin', 'evil\u202eexe.txt', 'bell\u0007']) {
-      expect(await api.raw('POST', '/redeem', { code, displayName })).toMatchObject({
+      await expect(api.redeem({ code, displayName })).rejects.toMatchObject({
         status: 400,
-        body: { error: 'invalid_body', message: '"displayName" must not contain control characters or direction overrides' },
+        code: 'invalid_body',
+        message: '"displayName" must not contain control characters or direction overrides',
       })
     }
-    expect(await api.raw('POST', '/redeem', { code, displayName: 'Zoë 👩‍🏫' })).toMatchObject({ status: 200 })
-    expect(await admin.raw('POST', `${roomPath('r')}/links`, { scope: 'read', label: 'x\u001b]0;pwned\u0007' })).toMatchObject({ status: 400 })
+    expect(await api.redeem({ code, displayName: 'Zoë 👩‍🏫' })).toMatchObject({ scope: 'read' })
+    await expect(admin.createLink('r', { scope: 'read', label: 'x\u001b]0;pwned\u0007' })).rejects.toMatchObject({ status: 400 })
   })
 
   it('prints a name stored before the rule escaped, never as raw escapes', async () => {
