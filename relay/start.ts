@@ -83,7 +83,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     log,
     ...(backend ? { backend } : {}),
   })
-  const unfollow = followClusterAccess({ events: access.events, live, keys, audit: access.audit, log })
+  const unfollow = followClusterAccess({ events: access.events, store: access.store, live, keys, audit: access.audit, log })
   const server = new RelayServer({
     config,
     relay,

@@ -22,8 +22,12 @@ export interface AccessEvents {
    * stream, so a node that is down reads it when it is back). Never delivered to this node.
    */
   publish(event: AccessEvent): Promise<void>
-  /** Receives, in publication order, the events other nodes publish from now on. */
-  subscribe(listener: AccessEventListener): () => void
+  /**
+   * Receives, in publication order, the events other nodes publish from now on. `missed` is called
+   * when this node may have missed some (it fell behind what the transport keeps): what they said
+   * must then be read again from the store.
+   */
+  subscribe(listener: AccessEventListener, missed?: () => void): () => void
   close(): Promise<void>
 }
 

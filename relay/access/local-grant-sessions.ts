@@ -51,16 +51,34 @@ export class LocalGrantSessions implements LiveGrantSessions {
     return this.byGrant.get(grantId)?.size ?? 0
   }
 
-  revoked(grants: readonly Grant[], reason: string): EndedSession[] {
+  /**
+   * Brings every tracked session in line with its grant as `lookup` reads it now (this node may
+   * have missed the events that changed them). Returns the sessions it ended.
+   */
+  async recheckAll(lookup: (grantId: string) => Promise<Grant | undefined>): Promise<EndedSession[]> {
+    const grantIds = [...this.byGrant.keys()]
+    const grants = await Promise.all(grantIds.map(lookup))
     const ended: EndedSession[] = []
-    for (const grant of grants) {
-      for (const session of this.byGrant.get(grant.id) ?? []) {
-        if (session.closed) continue
-        session.close(CloseCode.forbidden, reason)
-        ended.push({ room: session.room, sub: session.sub, grantId: grant.id })
-      }
-      this.byGrant.delete(grant.id)
+    grantIds.forEach((grantId, index) => {
+      const grant = grants[index]
+      if (grant) for (const session of this.byGrant.get(grantId) ?? []) this.apply(session, grant)
+      else ended.push(...this.end(grantId, 'grant revoked'))
+    })
+    return ended
+  }
+
+  revoked(grants: readonly Grant[], reason: string): EndedSession[] {
+    return grants.flatMap((grant) => this.end(grant.id, reason))
+  }
+
+  private end(grantId: string, reason: string): EndedSession[] {
+    const ended: EndedSession[] = []
+    for (const session of this.byGrant.get(grantId) ?? []) {
+      if (session.closed) continue
+      session.close(CloseCode.forbidden, reason)
+      ended.push({ room: session.room, sub: session.sub, grantId })
     }
+    this.byGrant.delete(grantId)
     return ended
   }
 

@@ -11,7 +11,10 @@ import { decodeProtectedHeader } from 'jose'
 import type { Grant } from '../../auth/grants.js'
 import type { LinkView } from '../../auth/share-links.js'
 import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
+import { ACCESS_PREFIX } from '../../auth/store/redis/access-scripts.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
+import { createLogger } from '../../relay/logger.js'
+import { RedisConnection } from '../../relay/redis-connection.js'
 import { runCli, serveProcess, type ServeProcess } from '../support/process.js'
 import { redisSkipReason, startRedisServer, type RedisServer } from '../support/redis-server.js'
 import { connectClient, rawClient, text, waitFor, waitSynced, type TestClient } from '../support/relay-fixture.js'
@@ -86,6 +89,40 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
     expect(records).toContainEqual(expect.objectContaining({ action: 'session.ended', node: 'node-b', subject: bob!.subject }))
     expect(records).toContainEqual(expect.objectContaining({ action: 'link.revoked', node: 'node-a' }))
     expect(tail.stdout).not.toContain(code)
+  })
+
+  it('a node that fell behind the capped events stream re-checks its sessions: a revocation it never read still ends them', async () => {
+    const room = 'fell-behind'
+    const { code } = await adminA.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
+    const guest = await new ApiClient(nodeB.url).ok<RedeemResult>('POST', '/redeem', { code })
+    const session = rawClient(nodeB.url, room, guest.token)
+    await session.opened
+    const grantPath = `${roomPath(room)}/grants/${encodeURIComponent(guest.subject)}`
+    const stepOnes = () => session.frames.filter((frame) => frame[0] === MessageType.sync && frame[1] === SyncStep.step1).length
+    // Node B has read an event: it follows the stream from a real entry.
+    await adminA.ok('PUT', grantPath, { scope: 'write' })
+    await waitFor(() => stepOnes() > 0, 'B applies the upgrade')
+    let closed: { code: number; reason: string } | null = null
+    void session.closed.then((close) => (closed = close))
+    // B is frozen and its events connection cut; meanwhile the stream moves on without it and is
+    // trimmed (to 1 entry here, 10,000 in production) past what B read, the revocation included.
+    const inspect = new RedisConnection(redis.url, 'test-inspect', createLogger('silent'))
+    await inspect.connect()
+    nodeB.child.kill('SIGSTOP')
+    try {
+      const clients = String(await inspect.command(['CLIENT', 'LIST'])).split('\n')
+      const reader = clients.find((line) => line.includes(' name=lectern-node-b-access-events '))
+      await inspect.command(['CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(reader ?? '')![1]!])
+      await adminA.ok('DELETE', grantPath)
+      await adminA.ok('PUT', `${roomPath(room)}/grants/user:filler`, { scope: 'read' }, 201)
+      for (const scope of ['write', 'read']) await adminA.ok('PUT', `${roomPath(room)}/grants/user:filler`, { scope })
+      await inspect.command(['XTRIM', `${ACCESS_PREFIX}events`, 'MAXLEN', '1'])
+    } finally {
+      nodeB.child.kill('SIGCONT')
+      await inspect.close()
+    }
+    await waitFor(() => closed !== null, "B ends the session whose grant is gone")
+    expect(closed).toEqual({ code: 4403, reason: 'grant revoked' })
   })
 
   it('admits exactly one of twenty concurrent redeems of a one-use link, spread over both nodes', async () => {

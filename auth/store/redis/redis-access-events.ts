@@ -9,11 +9,15 @@ import { ACCESS_PREFIX } from './access-scripts.js'
 import type { RedisPort } from './redis-port.js'
 import { StreamFollower } from './stream-follower.js'
 
-/** Far more than any node falls behind by during a blip; about a megabyte of grant changes. */
+/**
+ * Far more than any node falls behind by during a blip; about a megabyte of grant changes. A node
+ * that falls further behind re-checks its sessions against the store (see StreamFollower).
+ */
 const STREAM_LENGTH = 10_000
 
 export class RedisAccessEvents implements AccessEvents {
   private readonly listeners = new Set<AccessEventListener>()
+  private readonly missedListeners = new Set<() => void>()
   private follower: StreamFollower | null = null
 
   private constructor(
@@ -29,7 +33,8 @@ export class RedisAccessEvents implements AccessEvents {
     const reader = redis.duplicate('access-events')
     await reader.connect()
     const from = await StreamFollower.newestId(redis, stream)
-    events.follower = new StreamFollower(reader, stream, from, (fields) => events.receive(fields), onError)
+    const missed = () => events.missedListeners.forEach((listener) => listener())
+    events.follower = new StreamFollower(reader, stream, from, (fields) => events.receive(fields), onError, missed)
     return events
   }
 
@@ -37,13 +42,18 @@ export class RedisAccessEvents implements AccessEvents {
     await this.redis.command(['XADD', this.stream, 'MAXLEN', '~', String(STREAM_LENGTH), '*', 'n', this.nodeId, 'e', JSON.stringify(event)])
   }
 
-  subscribe(listener: AccessEventListener): () => void {
+  subscribe(listener: AccessEventListener, missed?: () => void): () => void {
     this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    if (missed) this.missedListeners.add(missed)
+    return () => {
+      this.listeners.delete(listener)
+      if (missed) this.missedListeners.delete(missed)
+    }
   }
 
   async close(): Promise<void> {
     this.listeners.clear()
+    this.missedListeners.clear()
     await this.follower?.stop()
   }
 

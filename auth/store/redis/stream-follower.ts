@@ -1,7 +1,8 @@
 /**
  * Follows one Redis stream on a connection of its own (XREAD BLOCK), from a given id, handing each
  * entry's fields over in order. A lost connection is retried; reading resumes after the last entry
- * handed over, so a Redis blip loses nothing the stream still holds.
+ * handed over, so a Redis blip loses nothing the stream still holds. What it no longer holds (a
+ * capped stream trimmed past a follower that was away long enough) is reported to `onGap`.
  */
 import { listOf, textOrNil, type RedisPort, type RedisReply } from './redis-port.js'
 
@@ -21,6 +22,7 @@ export class StreamFollower {
     private lastId: string,
     private readonly deliver: (fields: StreamFields, id: string) => void,
     private readonly onError: (error: unknown) => void,
+    private readonly onGap?: () => void,
   ) {
     this.done = this.run()
   }
@@ -38,14 +40,29 @@ export class StreamFollower {
     await this.done
   }
 
+  /**
+   * Whether entries after `before` may have been trimmed before they were read: the stream's oldest
+   * entry is past it. Trimming takes the oldest first, so while `before` is still there nothing after
+   * it is gone. (When `before` itself was trimmed, nothing says what followed it: assumed missed.)
+   */
+  private async trimmedPast(before: string): Promise<boolean> {
+    if (before === '0-0') return false
+    const [oldest] = listOf(await this.connection.command(['XRANGE', this.stream, '-', '+', 'COUNT', '1']))
+    const oldestId = oldest === undefined ? undefined : textOrNil(listOf(oldest)[0])
+    return oldestId !== undefined && compareIds(oldestId, before) > 0
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
+        const before = this.lastId
         const reply = await this.connection.command(['XREAD', 'COUNT', String(COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.stream, this.lastId])
-        for (const [id, fields] of entriesOf(reply)) {
+        const entries = entriesOf(reply)
+        for (const [id, fields] of entries) {
           this.lastId = id
           this.deliver(fields, id)
         }
+        if (entries.length > 0 && this.onGap && (await this.trimmedPast(before))) this.onGap()
       } catch (error) {
         if (this.stopped) return
         this.onError(error)
@@ -53,6 +70,13 @@ export class StreamFollower {
       }
     }
   }
+}
+
+function compareIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(BigInt) as [bigint, bigint]
+  const [bMs, bSeq] = b.split('-').map(BigInt) as [bigint, bigint]
+  if (aMs !== bMs) return aMs < bMs ? -1 : 1
+  return aSeq === bSeq ? 0 : aSeq < bSeq ? -1 : 1
 }
 
 /** XREAD's entries for its one stream, whether the reply is a RESP2 array or a RESP3 map. */
