@@ -7,6 +7,7 @@ import * as Y from 'yjs'
 import { encodeAwarenessEntries, readAwarenessFrame, REMOVED_STATE, type AwarenessEntry } from '../../protocol/awareness.js'
 import { encodeSyncUpdate, MessageType } from '../../protocol/messages.js'
 import type { Session } from './session.js'
+import { mergeDecodedUpdates, type DecodedStructs } from './struct-merge.js'
 
 export interface OutboxEntry {
   /** The message as it arrived or was built: a complete y-websocket frame payload. */
@@ -15,6 +16,8 @@ export interface OutboxEntry {
   origin: Session | null
   /** For document updates: the Yjs update inside `message`, so it can be merged without decoding. */
   update?: Uint8Array
+  /** The update's structs, when the room decoded them and it deletes nothing (struct-merge.ts). */
+  structs?: DecodedStructs
 }
 
 export class MergedFlush {
@@ -81,7 +84,8 @@ export class MergedFlush {
 function mergeDocumentUpdates(entries: readonly OutboxEntry[]): Uint8Array | null {
   if (entries.length === 0) return null
   if (entries.length === 1) return entries[0]!.message
-  return encodeSyncUpdate(Y.mergeUpdates(entries.map((entry) => entry.update!)))
+  const merged = mergeDecodedUpdates(entries.map((entry) => entry.structs)) ?? Y.mergeUpdates(entries.map((entry) => entry.update!))
+  return encodeSyncUpdate(merged)
 }
 
 /**

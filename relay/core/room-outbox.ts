@@ -14,6 +14,7 @@
 import type { RelayCounters } from './counters.js'
 import type { Session } from './session.js'
 import { MergedFlush, type OutboxEntry } from './flush-merge.js'
+import { takeDecodedStructs } from './struct-merge.js'
 import { frameBinaryMessages } from './ws-frame.js'
 
 /**
@@ -38,7 +39,7 @@ export class RoomOutbox {
 
   /** Queues `message`; `update` is the Yjs update inside it when it is a document update. */
   enqueue(message: Uint8Array, origin: Session | null, update?: Uint8Array): void {
-    this.pending.push(update ? { message, origin, update } : { message, origin })
+    this.pending.push(update ? { message, origin, update, structs: takeDecodedStructs(update) } : { message, origin })
     if (this.scheduled) return
     this.scheduled = true
     const wait = this.nextFlushAt - performance.now()

@@ -9,6 +9,7 @@
  * was readable to its last byte, and its cost is known.
  */
 import * as Y from 'yjs'
+import { keepDecodedStructs, type DecodedStructs } from './struct-merge.js'
 
 /**
  * `missing-dependencies`: the update builds on changes the room has not received (yet). Honest
@@ -139,7 +140,10 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number):
   try {
     const { structs, ds } = Y.decodeUpdateV2(update, CountingDecoder)
     for (const struct of structs) if (struct instanceof Y.Item) checkReferences(struct)
-    return { work: counted, ...checkDependencies(doc, structs, ds) }
+    const checked = checkDependencies(doc, structs, ds)
+    // A fresh update holds no Skip; one that also deletes nothing is merged from these structs.
+    if (checked.fresh && ds.clients.size === 0) keepDecodedStructs(update, structs as DecodedStructs)
+    return { work: counted, ...checked }
   } catch (error) {
     const work = Math.min(counted, maxStructs)
     if (error instanceof StructTooMany) {
