@@ -20,22 +20,19 @@ export class GrantChanges {
    * sessions. `action` names a change that is not an admin's (`grant.expired`).
    */
   async changed(grant: Grant, previous: Grant | undefined, actor: string, also?: AuditEvent, action?: AuditAction): Promise<number> {
-    const events: AuditEvent[] = also ? [also] : []
-    const base: AuditEvent = { action: 'grant.created', actor, room: grant.room, subject: grant.subject, grantId: grant.id, scope: grant.scope }
-    if (grant.until !== undefined) Object.assign(base, { until: grant.until, then: grant.then })
-    let sessions = 0
-    if (!previous) {
-      events.push(base)
-    } else if (previous.scope !== grant.scope) {
-      // Published first: the other nodes change their sessions while this one changes its own.
-      await this.events.publish({ kind: 'grant.changed', grant, actor })
-      sessions = this.live.scopeChanged(grant)
-      events.push({ ...base, action: action ?? 'grant.scope_changed', previousScope: previous.scope, sessions })
-    } else if (grant.until !== previous.until || action !== undefined) {
-      events.push({ ...base, action: action ?? 'grant.timed', previousScope: previous.scope })
-    }
-    await this.audit.record(...events)
-    return sessions
+    const moved = await this.move(grant, previous, actor, action)
+    await this.audit.record(...(also ? [also] : []), ...moved.events)
+    return moved.sessions
+  }
+
+  /**
+   * `changed` for many grants at once (a link revocation, timed layers lapsing together): their
+   * events go out together and the audit gets one batch, not a round trip and a sync per grant.
+   */
+  async changedAll(changes: ReadonlyArray<{ grant: Grant; previous: Grant }>, actor: string, action?: AuditAction): Promise<void> {
+    if (changes.length === 0) return
+    const moved = await Promise.all(changes.map(({ grant, previous }) => this.move(grant, previous, actor, action)))
+    await this.audit.record(...moved.flatMap(({ events }) => events))
   }
 
   /** Ends the live sessions of grants that are gone, then audits it all (`first` leads the batch). */
@@ -58,5 +55,22 @@ export class GrantChanges {
     }
     await this.audit.record(...events)
     return ended.length
+  }
+
+  /** Moves the grant's live sessions (telling the other nodes first) and says what to audit. */
+  private async move(grant: Grant, previous: Grant | undefined, actor: string, action?: AuditAction): Promise<{ events: AuditEvent[]; sessions: number }> {
+    const base: AuditEvent = { action: 'grant.created', actor, room: grant.room, subject: grant.subject, grantId: grant.id, scope: grant.scope }
+    if (grant.until !== undefined) Object.assign(base, { until: grant.until, then: grant.then })
+    if (!previous) return { events: [base], sessions: 0 }
+    if (previous.scope !== grant.scope) {
+      // Published first: the other nodes change their sessions while this one changes its own.
+      await this.events.publish({ kind: 'grant.changed', grant, actor })
+      const sessions = this.live.scopeChanged(grant)
+      return { events: [{ ...base, action: action ?? 'grant.scope_changed', previousScope: previous.scope, sessions }], sessions }
+    }
+    if (grant.until !== previous.until || action !== undefined) {
+      return { events: [{ ...base, action: action ?? 'grant.timed', previousScope: previous.scope }], sessions: 0 }
+    }
+    return { events: [], sessions: 0 }
   }
 }

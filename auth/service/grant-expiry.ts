@@ -46,7 +46,7 @@ export class GrantExpiry {
 
   private async lapse(): Promise<void> {
     const { changed, revoked } = await this.store.expireGrants(this.clock.now())
-    for (const { grant, previous } of changed) await this.changes.changed(grant, previous, ACTOR, undefined, 'grant.expired')
+    await this.changes.changedAll(changed, ACTOR, 'grant.expired')
     if (revoked.length > 0) await this.changes.ended(revoked, ACTOR, 'grant.expired', 'timed grant ended')
   }
 }

@@ -94,7 +94,7 @@ export class TokenService {
     const revoked = await this.parts.store.revokeLink({ room, linkId, actor, at, revokeGrants: endSessions })
     if (!revoked) throw new ServiceError(404, 'not_found', `room ${room} has no share link ${linkId}`)
     const linkEvent: AuditEvent = { action: 'link.revoked', actor, room, linkId, grantsRevoked: revoked.revokedGrants.length }
-    for (const { grant, previous } of revoked.changedGrants) await this.changes.changed(grant, previous, actor)
+    await this.changes.changedAll(revoked.changedGrants, actor)
     const sessionsEnded = await this.changes.ended(revoked.revokedGrants, actor, 'grant.revoked', 'share link revoked', linkEvent)
     return { link: viewLink(revoked.link, at), grantsRevoked: revoked.revokedGrants.length, sessionsEnded }
   }
