@@ -75,10 +75,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   })
   const live = new LocalGrantSessions(relay)
   const backend = options.access ?? shared?.access
+  const tokenService = options.tokenService ?? TOKEN_SERVICE_DEFAULTS
   const access = await openTokenService({
     config,
     keys,
-    settings: options.tokenService ?? TOKEN_SERVICE_DEFAULTS,
+    settings: tokenService,
     live,
     log,
     ...(backend ? { backend } : {}),
@@ -92,7 +93,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     log,
     admission: new GrantAdmission(access.store, live, log, keys.clock),
     routes: [
-      tokenServiceRoutes(access.service, access.authenticator, () =>
+      tokenServiceRoutes(access.service, access.authenticator, tokenService.trustProxy, () =>
         [...relay.rooms.values()].map((room) => ({ room: room.name, sessions: room.sessions.size }))),
       await webPageRoutes(),
     ],

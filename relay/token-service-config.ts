@@ -4,6 +4,7 @@
  * environment-only: a secret on a command line is visible to every user of the machine.
  */
 import { isSubject } from '../auth/grants.js'
+import { parseTrustedProxies } from './http/client-address.js'
 import { TOKEN_SERVICE_DEFAULTS, type TokenServiceSettings } from '../auth/service/settings.js'
 import { resolveSettings, SettingError, settingRows, type Setting } from './settings.js'
 
@@ -20,6 +21,7 @@ interface FlatSettings {
   roomCreators: string | undefined
   redeemRatePerSecond: number
   redeemBurst: number
+  trustProxy: string | undefined
   adminToken: string | undefined
 }
 
@@ -36,6 +38,7 @@ const FLAT_DEFAULTS: FlatSettings = {
   roomCreators: undefined,
   redeemRatePerSecond: TOKEN_SERVICE_DEFAULTS.redeemRatePerSecond,
   redeemBurst: TOKEN_SERVICE_DEFAULTS.redeemBurst,
+  trustProxy: undefined,
   adminToken: undefined,
 }
 
@@ -53,6 +56,7 @@ export const TOKEN_SERVICE_SETTINGS: ReadonlyArray<Setting<keyof FlatSettings>> 
   { key: 'roomCreators', flag: 'room-creators', env: 'LECTERN_ROOM_CREATORS', kind: 'text', placeholder: 'SUBJECTS', description: 'who may open rooms of their own (POST /rooms): subjects, comma-separated, e.g. group:staff', defaultText: '(nobody)' },
   { key: 'redeemRatePerSecond', flag: 'redeem-rate', env: 'LECTERN_REDEEM_RATE', kind: 'integer', placeholder: 'N', description: 'anonymous redeems per second per client address (429 with Retry-After past it)' },
   { key: 'redeemBurst', flag: 'redeem-burst', env: 'LECTERN_REDEEM_BURST', kind: 'integer', placeholder: 'N', description: 'anonymous redeems one address may make at once (a class behind one NAT)' },
+  { key: 'trustProxy', flag: 'trust-proxy', env: 'LECTERN_TRUST_PROXY', kind: 'text', placeholder: 'ADDRESSES', description: 'load balancers whose X-Forwarded-For names the client address: IPs or CIDR ranges, comma-separated, e.g. 127.0.0.1,10.0.0.0/8', defaultText: '(none: the header is ignored)' },
   { key: 'adminToken', env: 'LECTERN_ADMIN_TOKEN', kind: 'text', placeholder: 'KEY', description: 'the server admin credential (at least 24 characters)', defaultText: 'DATA_DIR/admin.key' },
 ]
 
@@ -76,6 +80,7 @@ export function resolveTokenServiceSettings(
   }
   if (flat.adminToken !== undefined) settings.adminToken = flat.adminToken
   if (flat.roomCreators !== undefined) settings.roomCreators = subjectList(flat.roomCreators)
+  if (flat.trustProxy !== undefined) settings.trustProxy = proxyList(flat.trustProxy)
   const { jwksUrl, jwksFile, issuer, audience } = flat
   if (jwksUrl === undefined && jwksFile === undefined) return settings
   if (jwksUrl !== undefined && jwksFile !== undefined) {
@@ -100,8 +105,23 @@ export const TOKEN_SERVICE_FLAG_ROWS = settingRows(TOKEN_SERVICE_SETTINGS, FLAT_
 
 /** `group:staff, user:ada` as subjects; anything else is refused at start, naming it. */
 function subjectList(text: string): string[] {
-  const subjects = text.split(',').map((subject) => subject.trim()).filter((subject) => subject !== '')
+  const subjects = commaList(text)
   const wrong = subjects.find((subject) => !isSubject(subject))
   if (wrong !== undefined) throw new SettingError(`--room-creators: "${wrong}" is not a subject (user:NAME or group:NAME)`)
   return subjects
+}
+
+/** `127.0.0.1, 10.0.0.0/8` checked at start, so a typo is refused rather than trusting nobody. */
+function proxyList(text: string): string[] {
+  const entries = commaList(text)
+  try {
+    parseTrustedProxies(entries)
+  } catch (error) {
+    throw new SettingError(`--trust-proxy: ${(error as Error).message}`, { cause: error })
+  }
+  return entries
+}
+
+function commaList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '')
 }

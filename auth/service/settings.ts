@@ -15,6 +15,11 @@ export interface TokenServiceSettings {
   /** Anonymous redeems one client address may make: sustained per second, and burst. */
   redeemRatePerSecond: number
   redeemBurst: number
+  /**
+   * Proxies (IP addresses, CIDR ranges) whose `X-Forwarded-For` names the client address the
+   * redeem limit counts; the HTTP API in front of the service reads it. None by default.
+   */
+  trustProxy?: readonly string[]
 }
 
 export const TOKEN_SERVICE_DEFAULTS: TokenServiceSettings = {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ServiceError } from '../../auth/service/errors.js'
 import type { Principal } from '../../auth/service/principal.js'
 import { sendError, sendJson } from './http-util.js'
+import { clientAddress, type TrustedProxies } from './client-address.js'
 import type { RouteHandler } from './http-server.js'
 
 const MAX_BODY_BYTES = 64 * 1024
@@ -15,7 +16,7 @@ export interface ApiCall {
   param(name: string): string
   query: URLSearchParams
   principal: Principal | null
-  /** The address the request came from (the peer of the TCP connection). */
+  /** The address the request came from: the TCP peer, or the client a trusted proxy names (client-address.ts). */
   clientAddress: string
   /** The parsed JSON body; undefined when there is none. */
   body(): Promise<unknown>
@@ -37,6 +38,7 @@ export function apiRouter(
   prefix: string,
   routes: readonly ApiRoute[],
   authenticate: (authorization: string | undefined) => Promise<Principal | null>,
+  trustedProxies: TrustedProxies,
 ): RouteHandler {
   const compiled = routes.map((route) => ({ route, segments: route.path.split('/').slice(1) }))
   return async (req, res) => {
@@ -71,7 +73,7 @@ export function apiRouter(
         },
         query: new URLSearchParams(rawQuery),
         principal,
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies),
         body: () => readJsonBody(req),
       })
       sendJson(res, answer.status, answer.body)

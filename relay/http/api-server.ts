@@ -25,7 +25,7 @@ export async function startApiServer(config: RelayConfig, settings: TokenService
   const { ring: keys } = await KeyRing.open(new FileKeyStore(config.dataDir))
   const access = await openTokenService({ config, keys, settings, live: NO_LIVE_SESSIONS, log })
   const server = createRoutedServer(
-    [jwksRoute(keys), healthRoute(() => ({ ok: true, body: { status: 'ok' } })), tokenServiceRoutes(access.service, access.authenticator)],
+    [jwksRoute(keys), healthRoute(() => ({ ok: true, body: { status: 'ok' } })), tokenServiceRoutes(access.service, access.authenticator, settings.trustProxy)],
     log,
   )
   const { url } = await listen(server, config.host, config.port)

@@ -5,6 +5,7 @@ import type { LiveRoom } from '../../protocol/api-types.js'
 import { requireServerAdmin } from '../../auth/service/room-access.js'
 import { endSessionsQuery, emptyBody, grantBody, newLinkBody, newRoomBody, redeemBody, rotateBody } from './api-bodies.js'
 import { apiRouter, type ApiRoute } from './api-router.js'
+import { parseTrustedProxies } from './client-address.js'
 import type { RouteHandler } from './http-server.js'
 
 export const API_PREFIX = '/api/v1'
@@ -12,8 +13,15 @@ export const API_PREFIX = '/api/v1'
 /** The rooms open on this relay; none where the API runs without one (`lectern api`). */
 export type LiveRooms = () => LiveRoom[]
 
-export function tokenServiceRoutes(service: TokenService, authenticator: Authenticator, liveRooms: LiveRooms = () => []): RouteHandler {
-  return apiRouter(API_PREFIX, apiRoutes(service, liveRooms), (authorization) => authenticator.authenticate(authorization))
+/** `trustProxy`: the proxies whose X-Forwarded-For names the client (`--trust-proxy`). */
+export function tokenServiceRoutes(
+  service: TokenService,
+  authenticator: Authenticator,
+  trustProxy: readonly string[] = [],
+  liveRooms: LiveRooms = () => [],
+): RouteHandler {
+  const authenticate = (authorization: string | undefined) => authenticator.authenticate(authorization)
+  return apiRouter(API_PREFIX, apiRoutes(service, liveRooms), authenticate, parseTrustedProxies(trustProxy))
 }
 
 /** Every route of the API; openapi.yaml describes exactly these (a test holds the two in step). */

@@ -32,6 +32,27 @@ describe('redeem limits', () => {
     expect(await api.withCredential(first.guestKey!).redeem({ code })).toMatchObject({ subject: first.subject })
   })
 
+  it('counts each client a trusted proxy names on its own, and ignores the header from anyone else (issue 8)', async () => {
+    const limits = { ...TOKEN_SERVICE_DEFAULTS, redeemRatePerSecond: 0.01, redeemBurst: 1 }
+    const redeemAs = (relay: { url: string }, forwardedFor: string) =>
+      fetch(`${relay.url.replace(/^ws/, 'http')}/api/v1/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ code: 'lct_share_guess' }),
+      }).then((response) => response.status)
+
+    const behindProxy = await fixture.start({}, { tokenService: { ...limits, trustProxy: ['127.0.0.1'] } })
+    expect(await redeemAs(behindProxy, '198.51.100.1')).toBe(404)
+    expect(await redeemAs(behindProxy, '198.51.100.2')).toBe(404)
+    expect(await redeemAs(behindProxy, '198.51.100.1')).toBe(429)
+    // A client cannot pass for another by writing the header itself: the proxy appends its address.
+    expect(await redeemAs(behindProxy, '203.0.113.5, 198.51.100.2')).toBe(429)
+
+    const direct = await fixture.start({}, { tokenService: limits })
+    expect(await redeemAs(direct, '198.51.100.1')).toBe(404)
+    expect(await redeemAs(direct, '198.51.100.2')).toBe(429)
+  })
+
   it(`writes at most ${REFUSALS_AUDITED_PER_MINUTE} refused redeems a minute one line each`, async () => {
     const relay = await fixture.start()
     const api = lecternApi(relay.url)

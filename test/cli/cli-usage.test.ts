@@ -58,6 +58,7 @@ describe('usage errors', () => {
   it.each([
     [['serve', '--port', 'abc'], /--port: expected a non-negative integer/],
     [['serve', '--flush-interval', 'soon'], /--flush-interval: invalid duration/],
+    [['serve', '--trust-proxy', '127.0.0.1,proxy.internal'], /--trust-proxy: "proxy.internal" is not an IP address or CIDR range/],
     [['share'], /needs a sub-command/],
     [['share', 'frob'], /unknown command "lectern share frob"/],
     [['grants', 'set', 'room'], /takes ROOM SUBJECT SCOPE/],

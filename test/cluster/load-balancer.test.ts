@@ -3,8 +3,10 @@
  * nodes, on loopback, with the same checks for both: no sticky sessions (clients of one URL land
  * on both nodes and converge), the HTTP API through the balancer, and a node's death (its clients
  * reconnect through the balancer to the other). HAProxy's active health checks on /healthz also
- * take out nodes that lost Redis.
+ * take out nodes that lost Redis. With --trust-proxy naming the balancer, the nodes count the
+ * anonymous redeem limit per guest (from X-Forwarded-For), not per balancer.
  */
+import { request } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Grant, Redeemed } from '../../protocol/api-types.js'
 import { startCluster, type TestCluster } from '../support/cluster.js'
@@ -109,5 +111,60 @@ for (const kind of [NGINX, HAPROXY]) {
       await waitFor(converged, 'converged on the surviving node')
       await waitFor(async () => (await sessions(1)) === 4, 'all four sessions on the surviving node')
     })
+  })
+
+  describe.skipIf(redisSkipReason || balancerSkipReason(kind))(`the redeem limit behind ${kind.name}`, () => {
+    let cluster: TestCluster | undefined
+    let balancer: Balancer | undefined
+    afterEach(async () => {
+      await balancer?.dispose()
+      await cluster?.dispose()
+    })
+
+    const BURST = 4
+    /** Two nodes (each counts on its own) behind the balancer; guests come from other loopback addresses. */
+    async function start(args: string[]): Promise<Balancer> {
+      cluster = await startCluster({ nodes: 2, args: ['--redeem-rate', '1', '--redeem-burst', String(BURST), ...args] })
+      balancer = await startBalancer(kind, [cluster.nodes[0]!.port, cluster.nodes[1]!.port])
+      return balancer
+    }
+
+    /** A guest at `from` exhausts the limit while writing a new X-Forwarded-For of its own each time. */
+    async function exhaust(via: Balancer, from: string): Promise<void> {
+      let refusedInARow = 0
+      for (let attempt = 0; refusedInARow < 2; attempt++) {
+        if (attempt === 40) throw new Error(`${from} was never refused: the limit does not hold it`)
+        const status = await redeemFrom(via, from, `198.51.100.${attempt}`)
+        refusedInARow = status === 429 ? refusedInARow + 1 : 0
+      }
+    }
+    const guestB = async (via: Balancer) => Promise.all(Array.from({ length: BURST }, () => redeemFrom(via, '127.0.0.3')))
+
+    it('with --trust-proxy 127.0.0.1, two guests are limited separately and a guest cannot dodge it by sending the header', async () => {
+      const via = await start(['--trust-proxy', '127.0.0.1'])
+      await exhaust(via, '127.0.0.2')
+      // Unknown code: 404 is a redeem the limit let through.
+      expect(await guestB(via)).toEqual(Array.from({ length: BURST }, () => 404))
+    })
+
+    it('without --trust-proxy, every guest is the balancer: one guest exhausts the limit for the other', async () => {
+      const via = await start([])
+      await exhaust(via, '127.0.0.2')
+      expect(await guestB(via)).toContain(429)
+    })
+  })
+}
+
+/** An anonymous redeem of an unknown code through the balancer from a loopback address of the guest's own. */
+function redeemFrom(balancer: Balancer, from: string, forwardedFor?: string): Promise<number> {
+  const body = JSON.stringify({ code: 'lct_share_unknown' })
+  const headers = { 'content-type': 'application/json', ...(forwardedFor !== undefined ? { 'x-forwarded-for': forwardedFor } : {}) }
+  return new Promise((resolve, reject) => {
+    const req = request(`${balancer.httpUrl}/api/v1/redeem`, { method: 'POST', localAddress: from, agent: false, headers }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode!))
+    })
+    req.on('error', reject)
+    req.end(body)
   })
 }
