@@ -50,3 +50,15 @@ export function recordOf(reply: RedisReply): Record<string, string> {
   }
   return record
 }
+
+/** Stream ids compare as (milliseconds, sequence). */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs, aSeq] = splitId(a)
+  const [bMs, bSeq] = splitId(b)
+  return aMs === bMs ? aSeq - bSeq : aMs - bMs
+}
+
+export function splitId(id: string): [number, number] {
+  const dash = id.indexOf('-')
+  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))]
+}

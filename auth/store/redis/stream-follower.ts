@@ -4,7 +4,7 @@
  * handed over, so a Redis blip loses nothing the stream still holds. What it no longer holds (a
  * capped stream trimmed past a follower that was away long enough) is reported to `onGap`.
  */
-import { listOf, textOrNil, type RedisPort, type RedisReply } from './redis-port.js'
+import { compareStreamIds, listOf, textOrNil, type RedisPort, type RedisReply } from './redis-port.js'
 
 const BLOCK_MS = 5000
 const COUNT = 500
@@ -49,7 +49,7 @@ export class StreamFollower {
     if (before === '0-0') return false
     const [oldest] = listOf(await this.connection.command(['XRANGE', this.stream, '-', '+', 'COUNT', '1']))
     const oldestId = oldest === undefined ? undefined : textOrNil(listOf(oldest)[0])
-    return oldestId !== undefined && compareIds(oldestId, before) > 0
+    return oldestId !== undefined && compareStreamIds(oldestId, before) > 0
   }
 
   private async run(): Promise<void> {
@@ -70,13 +70,6 @@ export class StreamFollower {
       }
     }
   }
-}
-
-function compareIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split('-').map(BigInt) as [bigint, bigint]
-  const [bMs, bSeq] = b.split('-').map(BigInt) as [bigint, bigint]
-  if (aMs !== bMs) return aMs < bMs ? -1 : 1
-  return aSeq === bSeq ? 0 : aSeq < bSeq ? -1 : 1
 }
 
 /** XREAD's entries for its one stream, whether the reply is a RESP2 array or a RESP3 map. */

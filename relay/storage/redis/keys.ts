@@ -62,15 +62,3 @@ export const RELEASE_LEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `
-
-/** Stream ids compare as (milliseconds, sequence). */
-export function compareStreamIds(a: string, b: string): number {
-  const [aMs, aSeq] = splitId(a)
-  const [bMs, bSeq] = splitId(b)
-  return aMs === bMs ? aSeq - bSeq : aMs - bMs
-}
-
-export function splitId(id: string): [number, number] {
-  const dash = id.indexOf('-')
-  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))]
-}

@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../logger.js'
 import { replyText, type RedisConnection, type RedisReply } from '../../redis-connection.js'
-import { compareStreamIds } from './keys.js'
+import { compareStreamIds } from '../../../auth/store/redis/redis-port.js'
 
 export interface StreamEntry {
   id: string

@@ -10,7 +10,7 @@
 import type { Logger } from '../../logger.js'
 import type { RedisConnection } from '../../redis-connection.js'
 import type { RemoteOrigin, RoomHost } from '../document-store.js'
-import { compareStreamIds } from './keys.js'
+import { compareStreamIds } from '../../../auth/store/redis/redis-port.js'
 
 const RETRY_MS = 1000
 const SNAPSHOT_ORIGIN: RemoteOrigin = { kind: 'remote', node: 'snapshot', resync: true }
