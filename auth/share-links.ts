@@ -6,9 +6,6 @@
 import type { GrantScope, Link, LinkStatus } from '../protocol/api-types.js'
 import { hashSecret, randomToken } from './secrets.js'
 
-// The name test/cluster still imports (it is being changed by others); everything else names the wire type.
-export type { Link as LinkView } from '../protocol/api-types.js'
-
 /** 32 random bytes: 256 bits, well above the 128 a guessing attack would have to beat. */
 const CODE_BYTES = 32
 const SHARE_CODE_PREFIX = 'lct_share_'

@@ -36,9 +36,6 @@ export interface TokenServiceParts {
   clock: Clock
 }
 
-// The names test/cluster still imports (it is being changed by others); everything else names the wire types.
-export type { IssuedToken, Redeemed as RedeemResult } from '../../protocol/api-types.js'
-
 /** The longest a timed grant change may last. */
 const MAX_TIMED_SECONDS = 366 * 86_400
 

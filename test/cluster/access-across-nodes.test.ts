@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeProtectedHeader } from 'jose'
 import type { Grant } from '../../auth/grants.js'
-import type { LinkView } from '../../auth/share-links.js'
-import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
+import type { Link } from '../../protocol/api-types.js'
+import type { IssuedToken, Redeemed } from '../../protocol/api-types.js'
 import { ACCESS_PREFIX } from '../../auth/store/redis/access-scripts.js'
 import { isPermissionDenied, MessageType, SyncStep } from '../../protocol/messages.js'
 import { createLogger } from '../../relay/logger.js'
@@ -56,10 +56,10 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
 
   it('a scope change and a link revocation made through node A reach the sessions on node B', async () => {
     const room = 'keynote'
-    const { code, link } = await adminA.ok<{ code: string; link: LinkView }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
+    const { code, link } = await adminA.ok<{ code: string; link: Link }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
     // Redeemed on B (its token signed with the cluster's key), connected on A and on B.
     const guest = new ApiClient(nodeB.url)
-    const [bob, eve] = [await guest.ok<RedeemResult>('POST', '/redeem', { code }), await guest.ok<RedeemResult>('POST', '/redeem', { code })]
+    const [bob, eve] = [await guest.ok<Redeemed>('POST', '/redeem', { code }), await guest.ok<Redeemed>('POST', '/redeem', { code })]
     const onB = connect(nodeB, room, bob!.token)
     const onA = connect(nodeA, room, eve!.token)
     await Promise.all([waitSynced(onB), waitSynced(onA)])
@@ -94,7 +94,7 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
   it('a node that fell behind the capped events stream re-checks its sessions: a revocation it never read still ends them', async () => {
     const room = 'fell-behind'
     const { code } = await adminA.ok<{ code: string }>('POST', `${roomPath(room)}/links`, { scope: 'read' }, 201)
-    const guest = await new ApiClient(nodeB.url).ok<RedeemResult>('POST', '/redeem', { code })
+    const guest = await new ApiClient(nodeB.url).ok<Redeemed>('POST', '/redeem', { code })
     const session = rawClient(nodeB.url, room, guest.token)
     await session.opened
     const grantPath = `${roomPath(room)}/grants/${encodeURIComponent(guest.subject)}`
@@ -137,7 +137,7 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
 
   it('signs with the new key on node B once node A rotates; tokens from either node admit on both', async () => {
     const { code } = await adminA.ok<{ code: string }>('POST', `${roomPath('rotation')}/links`, { scope: 'read' }, 201)
-    const redeemed = await new ApiClient(nodeA.url).ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await new ApiClient(nodeA.url).ok<Redeemed>('POST', '/redeem', { code })
     const rotated = await adminA.ok<{ keyId: string }>('POST', '/keys/rotate', {})
     const guestOnB = new ApiClient(nodeB.url).as(redeemed.guestKey!)
     await waitFor(async () => decodeProtectedHeader((await guestOnB.ok<IssuedToken>('POST', `${roomPath('rotation')}/token`)).token).kid === rotated.keyId, 'B signs with the new key')
@@ -156,7 +156,7 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
 
   it('refuses access calls with 503 and grant-backed sessions with 4500 while Redis is away, and recovers', async () => {
     const { code } = await adminA.ok<{ code: string }>('POST', `${roomPath('outage')}/links`, { scope: 'read' }, 201)
-    const redeemed = await new ApiClient(nodeB.url).ok<RedeemResult>('POST', '/redeem', { code })
+    const redeemed = await new ApiClient(nodeB.url).ok<Redeemed>('POST', '/redeem', { code })
     await redis.kill()
     await waitFor(async () => (await adminA.raw('GET', `${roomPath('outage')}/grants`)).status === 503, 'node A notices Redis is gone')
     expect(await adminB.raw('PUT', `${roomPath('outage')}/grants/user:carol`, { scope: 'write' })).toMatchObject({
@@ -187,14 +187,14 @@ describe.skipIf(redisSkipReason)('access across relay processes on one Redis', (
   it('keeps grants, links and use counts through a Redis restart (AOF)', async () => {
     const room = 'durable'
     await adminA.ok('PUT', `${roomPath(room)}/grants/user:carol`, { scope: 'write' }, 201)
-    const { code, link } = await adminA.ok<{ code: string; link: LinkView }>('POST', `${roomPath(room)}/links`, { scope: 'read', maxUses: 2 }, 201)
+    const { code, link } = await adminA.ok<{ code: string; link: Link }>('POST', `${roomPath(room)}/links`, { scope: 'read', maxUses: 2 }, 201)
     await new ApiClient(nodeA.url).ok('POST', '/redeem', { code })
     await redis.restart()
     // The nodes reconnect by themselves; B answers from Redis once it has.
-    let links: LinkView[] = []
+    let links: Link[] = []
     await waitFor(async () => {
       const answer = await adminB.raw('GET', `${roomPath(room)}/links`)
-      if (answer.status === 200) links = (answer.body as { links: LinkView[] }).links
+      if (answer.status === 200) links = (answer.body as { links: Link[] }).links
       return answer.status === 200
     }, 'node B reads the links again', 20_000)
     expect(links).toEqual([expect.objectContaining({ id: link.id, uses: 1, maxUses: 2, status: 'active' })])

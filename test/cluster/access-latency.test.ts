@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { IssuedToken, RedeemResult } from '../../auth/service/token-service.js'
+import type { IssuedToken, Redeemed } from '../../protocol/api-types.js'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { isPermissionDenied } from '../../protocol/messages.js'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
@@ -107,7 +107,7 @@ describe.skipIf(redisSkipReason)(`access changes reaching ${SESSIONS} sessions o
     const { code, link } = await admin.ok<{ code: string; link: { id: string } }>('POST', `${roomPath(ROOM)}/links`, { scope: 'read' }, 201)
     const linkTokens: string[] = []
     for (let i = 0; i < SESSIONS; i++) {
-      linkTokens.push((await new ApiClient(nodes[i % 2]!.url).ok<RedeemResult>('POST', '/redeem', { code })).token)
+      linkTokens.push((await new ApiClient(nodes[i % 2]!.url).ok<Redeemed>('POST', '/redeem', { code })).token)
     }
     const viaLink = await openAll(linkTokens)
     const linkSessions = sessionsOf((lid) => lid === link.id)
