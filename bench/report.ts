@@ -197,7 +197,7 @@ export function renderReport(input: ReportInput): string {
     '@y/websocket-server and Hocuspocus ("best peer") and with the bare `ws` forwarder (the ceiling);',
     'below 1 is better for latency, CPU and memory, above 1 for rates.',
     '',
-    '## Targets (issue 4)',
+    '## Targets (issues 4 and 15)',
     '',
     '| target | status | measured |',
     '| --- | --- | --- |',
