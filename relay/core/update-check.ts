@@ -79,12 +79,14 @@ function checkReferences(item: Y.Item): void {
 /**
  * Refuses what `doc` would have to keep pending: a client's structs that start after what the room
  * has of that client, structs that refer to another client's clock the room (and the update) lacks,
- * and deletes of such clocks. Honest clients only send what follows what they received. A pending struct is integrated later,
- * when what it waits for arrives: a forged struct for another writer's next clock, parked like
- * this, would then win over that writer's own and split the room from it.
+ * and deletes of such clocks. Honest clients only send what follows what they received. A pending
+ * struct is integrated later, when what it waits for arrives: a forged struct for another writer's
+ * next clock, parked like this, would then win over that writer's own and split the room from it.
  */
 function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, ds: DeleteSet): Omit<CheckedUpdate, 'work'> {
+  /** Where each client's clocks end in the room, with the update's structs read so far. */
   const ends = new Map<number, number>()
+  const endOf = (client: number) => ends.get(client) ?? Y.getState(doc.store, client)
   const written = new Set<number>()
   let fresh = structs.length > 0
   for (const struct of structs) {
@@ -93,7 +95,7 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
       continue
     }
     const { client, clock } = struct.id
-    const end = ends.get(client) ?? Y.getState(doc.store, client)
+    const end = endOf(client)
     if (clock > end) throw new MissingDependency(`struct ${client}:${clock} follows clocks of its client the room lacks`)
     if (clock < end) fresh = false
     if (clock + struct.length > end) written.add(client)
@@ -103,14 +105,13 @@ function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.
     if (!(struct instanceof Y.Item)) continue
     for (const reference of [struct.origin, struct.rightOrigin, struct.parent]) {
       if (!(reference instanceof Y.ID)) continue
-      const known = ends.get(reference.client) ?? Y.getState(doc.store, reference.client)
-      if (reference.clock >= known) throw new MissingDependency(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
+      if (reference.clock >= endOf(reference.client)) throw new MissingDependency(`struct ${struct.id.client}:${struct.id.clock} refers to a clock the room lacks`)
     }
   }
   // Yjs would park a delete of clocks the room lacks and apply it when they arrive: a forged delete
   // of another writer's next words would erase them in the room but not on that writer's screen.
   for (const [client, ranges] of ds.clients) {
-    const known = ends.get(client) ?? Y.getState(doc.store, client)
+    const known = endOf(client)
     if (ranges.some((range) => range.clock + range.len > known)) throw new MissingDependency(`the update deletes clocks of client ${client} the room lacks`)
   }
   return { writtenClients: [...written], fresh }
