@@ -12,7 +12,10 @@ import { mergeDecodedUpdates, type DecodedStructs } from './struct-merge.js'
 export interface OutboxEntry {
   /** The message as it arrived or was built: a complete y-websocket frame payload. */
   message: Uint8Array
-  /** The session the message came from: it never gets it back alone (see forOrigin). Null: everyone gets it. */
+  /**
+   * The session a document update came from: it never gets it back alone (see forOrigin). Null: an
+   * update from another node, or any other message, which everyone gets.
+   */
   origin: Session | null
   /** For document updates: the Yjs update inside `message`, so it can be merged without decoding. */
   update?: Uint8Array
@@ -26,25 +29,20 @@ export class MergedFlush {
   private readonly updates: OutboxEntry[] = []
   private readonly rest: OutboxEntry[] = []
   private readonly awareness: Uint8Array | null
-  /** The sessions that sent something in this batch, with how many of its updates each sent. */
+  /** The sessions that sent updates in this batch, with how many each sent. */
   private readonly origins = new Map<Session, number>()
-  /** Sessions that sent one of the batch's other messages: they never get it back. */
-  private readonly restOrigins = new Set<Session>()
 
   constructor(batch: readonly OutboxEntry[]) {
     const awareness: OutboxEntry[] = []
     for (const entry of batch) {
-      if (entry.origin) this.origins.set(entry.origin, (this.origins.get(entry.origin) ?? 0) + (entry.update ? 1 : 0))
+      if (entry.origin) this.origins.set(entry.origin, (this.origins.get(entry.origin) ?? 0) + 1)
       if (entry.update) this.updates.push(entry)
-      else if (entry.origin === null && entry.message[0] === MessageType.awareness) awareness.push(entry)
-      else {
-        this.rest.push(entry)
-        if (entry.origin) this.restOrigins.add(entry.origin)
-      }
+      else if (entry.message[0] === MessageType.awareness) awareness.push(entry)
+      else this.rest.push(entry)
     }
     this.awareness = awareness.length === 0 ? null : mergeAwareness(awareness.map((entry) => entry.message))
     const document = mergeDocumentUpdates(this.updates)
-    this.forEveryone = this.assemble(document ? [document] : [], null)
+    this.forEveryone = this.assemble(document ? [document] : [])
   }
 
   /** True when `session` sent one of the batch's messages, and so may need its own selection. */
@@ -61,21 +59,14 @@ export class MergedFlush {
    * others' updates unmerged made each typist's client apply them one transaction at a time.
    */
   forOrigin(session: Session): Uint8Array[] | null {
-    const own = this.origins.get(session) ?? 0
-    if (this.restOrigins.has(session)) {
-      // Never the case today (the room's other messages go to everyone), kept exact all the same.
-      const messages: Uint8Array[] = []
-      for (const entry of this.updates) if (entry.origin !== session) messages.push(entry.message)
-      return this.assemble(messages, session)
-    }
-    if (own < this.updates.length) return null
-    return this.assemble([], session)
+    if ((this.origins.get(session) ?? 0) < this.updates.length) return null
+    return this.assemble([])
   }
 
-  /** Appends the batch's awareness and other messages (but `except`'s) to the document messages. */
-  private assemble(messages: Uint8Array[], except: Session | null): Uint8Array[] {
+  /** Appends the batch's awareness and other messages, which everyone gets, to the document messages. */
+  private assemble(messages: Uint8Array[]): Uint8Array[] {
     if (this.awareness) messages.push(this.awareness)
-    for (const entry of this.rest) if (entry.origin === null || entry.origin !== except) messages.push(entry.message)
+    for (const entry of this.rest) messages.push(entry.message)
     return messages
   }
 }

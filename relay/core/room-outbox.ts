@@ -37,9 +37,12 @@ export class RoomOutbox {
     private readonly counters: RelayCounters,
   ) {}
 
-  /** Queues `message`; `update` is the Yjs update inside it when it is a document update. */
-  enqueue(message: Uint8Array, origin: Session | null, update?: Uint8Array): void {
-    this.pending.push(update ? { message, origin, update, structs: takeDecodedStructs(update) } : { message, origin })
+  /**
+   * Queues `message` for every session. A document update comes with `update`, the Yjs update inside
+   * it, and the session it came from (null: another node), which never gets it back alone.
+   */
+  enqueue(message: Uint8Array, update?: Uint8Array, origin: Session | null = null): void {
+    this.pending.push(update ? { message, origin, update, structs: takeDecodedStructs(update) } : { message, origin: null })
     if (this.scheduled) return
     this.scheduled = true
     const wait = this.nextFlushAt - performance.now()

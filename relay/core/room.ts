@@ -88,17 +88,17 @@ export class Room implements RoomHost {
       this.log.warn({ room: this.name, node: origin.node, err: error }, 'remote update failed to apply')
       return
     }
-    if (changed !== null) this.outbox.enqueue(encodeSyncUpdate(changed), null, changed)
+    if (changed !== null) this.outbox.enqueue(encodeSyncUpdate(changed), changed)
   }
 
   applyRemoteAwareness(frame: Uint8Array, origin: RemoteOrigin): void {
     const accepted = this.awareness.applyRemote(origin.node, frame)
-    if (accepted) this.broadcast(accepted, null)
+    if (accepted) this.broadcast(accepted)
   }
 
   removeNodeAwareness(node: string): void {
     const removal = this.awareness.removeNode(node)
-    if (removal) this.broadcast(removal, null)
+    if (removal) this.broadcast(removal)
   }
 
   storeUnavailable(reason: string): void {
@@ -160,19 +160,19 @@ export class Room implements RoomHost {
     }
   }
 
-  /** Sends `frame` to every session of the room but `except`, with the rest of this turn's messages. */
-  broadcast(frame: Uint8Array, except: Session | null): void {
-    this.outbox.enqueue(frame, except)
+  /** Sends `frame` to every session of the room, with the rest of this turn's messages. */
+  broadcast(frame: Uint8Array): void {
+    this.outbox.enqueue(frame)
   }
 
   /** Sends a document update from `origin` to every other session, merged with the turn's others. */
   private broadcastUpdate(frame: Uint8Array, update: Uint8Array, origin: Session): void {
-    this.outbox.enqueue(frame, origin, update)
+    this.outbox.enqueue(frame, update, origin)
   }
 
   /** An awareness change of this node's sessions: to every session here, and to the other nodes. */
   private shareAwareness(frame: Uint8Array): void {
-    this.broadcast(frame, null)
+    this.broadcast(frame)
     this.hooks.publishAwareness(this, frame)
   }
 
