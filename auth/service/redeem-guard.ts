@@ -4,7 +4,10 @@
  * together fits in the burst); past it the answer is 429 with Retry-After. Refused redeems are
  * audited one line each up to a threshold per minute; beyond it they are only counted, and the
  * count is written as one line when the minute is over, so guessing codes cannot fill the disk.
+ * An IPv6 client counts by its /64: a host is usually handed a whole /64, and could otherwise
+ * take a fresh address (and a fresh bucket) for every redeem.
  */
+import { isIP } from 'node:net'
 import type { AuditEvent } from '../audit.js'
 import { ServiceError } from './errors.js'
 
@@ -33,7 +36,8 @@ export class RedeemGuard {
   /** Takes one redeem from the address's bucket, or refuses with 429 and when to try again. */
   admit(address: string): void {
     const at = this.now()
-    const bucket = this.buckets.get(address) ?? { tokens: this.burst, at }
+    const client = clientNetwork(address)
+    const bucket = this.buckets.get(client) ?? { tokens: this.burst, at }
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((at - bucket.at) / 1000) * this.ratePerSecond)
     bucket.at = at
     if (bucket.tokens < 1) {
@@ -41,7 +45,7 @@ export class RedeemGuard {
       throw new ServiceError(429, 'rate_limited', `too many redeems from your address: try again in ${retryAfterSeconds} s`, { retryAfterSeconds })
     }
     bucket.tokens -= 1
-    this.buckets.set(address, bucket)
+    this.buckets.set(client, bucket)
     if (this.buckets.size > MAX_BUCKETS) this.dropFullBuckets(at)
   }
 
@@ -68,4 +72,27 @@ export class RedeemGuard {
       if (bucket.tokens + ((at - bucket.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(address)
     }
   }
+}
+
+/** What one client is for the limit: an IPv4 address as it is, an IPv6 address as its /64. */
+export function clientNetwork(address: string): string {
+  if (isIP(address) !== 6) return address
+  const groups = expandIPv6(address)
+  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` filled in, a dotted IPv4 tail split in two). */
+function expandIPv6(address: string): number[] {
+  const [headText = '', tailText] = address.split('::')
+  const groupsOf = (text: string): number[] =>
+    text === ''
+      ? []
+      : text.split(':').flatMap((part) => {
+          if (!part.includes('.')) return [parseInt(part, 16)]
+          const [a = 0, b = 0, c = 0, d = 0] = part.split('.').map(Number)
+          return [(a << 8) | b, (c << 8) | d]
+        })
+  const head = groupsOf(headText)
+  const tail = tailText === undefined ? [] : groupsOf(tailText)
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail]
 }

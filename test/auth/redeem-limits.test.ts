@@ -13,6 +13,17 @@ import { adminApi, lecternApi } from '../support/token-service-client.js'
 
 const fixture = useTestRelay()
 
+const limits = { ...TOKEN_SERVICE_DEFAULTS, redeemRatePerSecond: 0.01, redeemBurst: 1 }
+
+/** The status of an anonymous redeem of a wrong code, from the client a proxy names. */
+function redeemAs(relay: { url: string }, forwardedFor: string): Promise<number> {
+  return fetch(`${relay.url.replace(/^ws/, 'http')}/api/v1/redeem`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+    body: JSON.stringify({ code: 'lct_share_guess' }),
+  }).then((response) => response.status)
+}
+
 describe('redeem limits', () => {
   it('answers 429 with Retry-After once an address has used its burst; guests with a key are not held up', async () => {
     const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, redeemRatePerSecond: 0.01, redeemBurst: 5 } })
@@ -33,14 +44,6 @@ describe('redeem limits', () => {
   })
 
   it('counts each client a trusted proxy names on its own, and ignores the header from anyone else (issue 8)', async () => {
-    const limits = { ...TOKEN_SERVICE_DEFAULTS, redeemRatePerSecond: 0.01, redeemBurst: 1 }
-    const redeemAs = (relay: { url: string }, forwardedFor: string) =>
-      fetch(`${relay.url.replace(/^ws/, 'http')}/api/v1/redeem`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
-        body: JSON.stringify({ code: 'lct_share_guess' }),
-      }).then((response) => response.status)
-
     const behindProxy = await fixture.start({}, { tokenService: { ...limits, trustProxy: ['127.0.0.1'] } })
     expect(await redeemAs(behindProxy, '198.51.100.1')).toBe(404)
     expect(await redeemAs(behindProxy, '198.51.100.2')).toBe(404)
@@ -51,6 +54,17 @@ describe('redeem limits', () => {
     const direct = await fixture.start({}, { tokenService: limits })
     expect(await redeemAs(direct, '198.51.100.1')).toBe(404)
     expect(await redeemAs(direct, '198.51.100.2')).toBe(429)
+  })
+
+  it('counts an IPv6 client by its /64, so fresh addresses of one host share one limit', async () => {
+    const relay = await fixture.start({}, { tokenService: { ...limits, trustProxy: ['127.0.0.1'] } })
+    expect(await redeemAs(relay, '2001:db8:0:1::a')).toBe(404)
+    expect(await redeemAs(relay, '2001:0db8:0000:0001:ffff:1:2:3')).toBe(429)
+    expect(await redeemAs(relay, '2001:db8:0:1::1.2.3.4')).toBe(429)
+    expect(await redeemAs(relay, '2001:db8:0:2::a')).toBe(404)
+    expect(await redeemAs(relay, '::ffff:198.51.100.7')).toBe(404)
+    expect(await redeemAs(relay, '198.51.100.7')).toBe(429)
+    expect(await redeemAs(relay, '198.51.100.8')).toBe(404)
   })
 
   it(`writes at most ${REFUSALS_AUDITED_PER_MINUTE} refused redeems a minute one line each`, async () => {
