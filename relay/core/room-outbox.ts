@@ -14,7 +14,7 @@
 import type { RelayCounters } from './counters.js'
 import type { Session } from './session.js'
 import { MergedFlush, type OutboxEntry } from './flush-merge.js'
-import { takeDecodedStructs } from './struct-merge.js'
+import type { DecodedStructs } from './struct-merge.js'
 import { frameBinaryMessages } from './ws-frame.js'
 
 /**
@@ -37,12 +37,22 @@ export class RoomOutbox {
     private readonly counters: RelayCounters,
   ) {}
 
+  /** Queues `message`, which is not a document update, for every session. */
+  enqueue(message: Uint8Array): void {
+    this.push({ message, origin: null })
+  }
+
   /**
-   * Queues `message` for every session. A document update comes with `update`, the Yjs update inside
-   * it, and the session it came from (null: another node), which never gets it back alone.
+   * Queues a document update for every session: `update` is the Yjs update inside `message`,
+   * `origin` the session it came from (null: another node), which never gets it back alone, and
+   * `structs` its decoded structs when the room has them (struct-merge.ts).
    */
-  enqueue(message: Uint8Array, update?: Uint8Array, origin: Session | null = null): void {
-    this.pending.push(update ? { message, origin, update, structs: takeDecodedStructs(update) } : { message, origin: null })
+  enqueueUpdate(message: Uint8Array, update: Uint8Array, origin: Session | null, structs?: DecodedStructs): void {
+    this.push({ message, origin, update, structs })
+  }
+
+  private push(entry: OutboxEntry): void {
+    this.pending.push(entry)
     if (this.scheduled) return
     this.scheduled = true
     const wait = this.nextFlushAt - performance.now()

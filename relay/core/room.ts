@@ -14,7 +14,14 @@ import type { Session } from './session.js'
 import { Step1Answers } from './step1-answers.js'
 import { TokenBucket, type BucketLimits } from './token-bucket.js'
 import { IntegrationError, integrateUpdate } from './integrate-update.js'
-import { checkUpdate, RefusedUpdateError } from './update-check.js'
+import { checkUpdate, RefusedUpdateError, type CheckedUpdate } from './update-check.js'
+import type { DecodedStructs } from './struct-merge.js'
+
+/** What an accepted update changed in the room, and its decoded structs when that is the update as sent. */
+interface AppliedUpdate {
+  update: Uint8Array
+  structs: DecodedStructs | undefined
+}
 
 export interface RoomHooks {
   /** A session's update was applied to the document; the store records it. */
@@ -88,7 +95,7 @@ export class Room implements RoomHost {
       this.log.warn({ room: this.name, node: origin.node, err: error }, 'remote update failed to apply')
       return
     }
-    if (changed !== null) this.outbox.enqueue(encodeSyncUpdate(changed), changed)
+    if (changed !== null) this.outbox.enqueueUpdate(encodeSyncUpdate(changed), changed, null)
   }
 
   applyRemoteAwareness(frame: Uint8Array, origin: RemoteOrigin): void {
@@ -165,11 +172,6 @@ export class Room implements RoomHost {
     this.outbox.enqueue(frame)
   }
 
-  /** Sends a document update from `origin` to every other session, merged with the turn's others. */
-  private broadcastUpdate(frame: Uint8Array, update: Uint8Array, origin: Session): void {
-    this.outbox.enqueue(frame, update, origin)
-  }
-
   /** An awareness change of this node's sessions: to every session here, and to the other nodes. */
   private shareAwareness(frame: Uint8Array): void {
     this.broadcast(frame)
@@ -181,31 +183,29 @@ export class Room implements RoomHost {
    * the room's document, as Yjs encodes it: not the sender's bytes. A reconnecting client's step 2
    * mostly repeats what the room has; and a hostile update may reuse another client's ids with
    * other content, which the room ignores but receivers that lack those ids would take: what
-   * receivers and the store get is exactly what the room holds.
+   * receivers and the store get is exactly what the room holds. It goes to the other sessions
+   * merged with the turn's other updates.
    */
   private applyUpdate(session: Session, frame: Uint8Array, live: boolean): void {
-    const effective = this.applyFrame(session, frame, live)
-    if (effective === null) return
-    this.hooks.persist(this, effective)
-    this.broadcastUpdate(encodeSyncUpdate(effective), effective, session)
+    const applied = this.applyFrame(session, frame, live)
+    if (applied === null) return
+    this.hooks.persist(this, applied.update)
+    this.outbox.enqueueUpdate(encodeSyncUpdate(applied.update), applied.update, session, applied.structs)
   }
 
   /**
    * Applies the update in a sync frame to the document, after reading it whole (see
-   * update-check.ts), and charges its work to the sender. Returns what it changed, or null if it
-   * changed nothing or was refused (counted and logged).
+   * update-check.ts), and charges its work to the sender. Returns what it changed (with its decoded
+   * structs when that is the update as sent), or null if it changed nothing or was refused.
    */
-  private applyFrame(session: Session, frame: Uint8Array, live: boolean): Uint8Array | null {
+  private applyFrame(session: Session, frame: Uint8Array, live: boolean): AppliedUpdate | null {
     let update: Uint8Array
-    let written: number[]
-    let fresh: boolean
+    let checked: CheckedUpdate
     try {
       update = readSyncPayload(frame)
-      const checked = checkUpdate(this.doc, update, this.limits.maxUpdateStructs)
+      checked = checkUpdate(this.doc, update, this.limits.maxUpdateStructs)
       this.chargeWork(session, checked.work)
-      written = checked.writtenClients
-      fresh = checked.fresh
-      for (const client of written) {
+      for (const client of checked.writtenClients) {
         const writer = this.clientWriters.get(client)
         if (writer !== undefined && writer !== session.sub) throw new Error(`client id ${client} is written by another subject`)
       }
@@ -218,7 +218,7 @@ export class Room implements RoomHost {
     }
     let effective: Uint8Array | null
     try {
-      effective = integrateUpdate(this.doc, update, fresh, session)
+      effective = integrateUpdate(this.doc, update, checked.fresh, session)
     } catch (error) {
       // An update that decodes whole can still refer to items in ways Yjs only trips over while
       // integrating. Yjs cannot undo what it integrated, so the room is rolled back by reloading
@@ -232,10 +232,11 @@ export class Room implements RoomHost {
       this.hooks.corrupted(this)
       return null
     }
-    if (effective !== null) this.step1Answers.invalidate()
     // A live update carries the sender's own changes (a step 2 may carry anyone's it has seen).
-    if (live) for (const client of written) if (!this.clientWriters.has(client)) this.clientWriters.set(client, session.sub)
-    return effective
+    if (live) for (const client of checked.writtenClients) if (!this.clientWriters.has(client)) this.clientWriters.set(client, session.sub)
+    if (effective === null) return null
+    this.step1Answers.invalidate()
+    return { update: effective, structs: effective === update ? checked.structs : undefined }
   }
 
   private chargeWork(session: Session, work: number): void {

@@ -3,34 +3,14 @@
  * re-encodes it: about 100 µs for three keystrokes here, as much as writing the merged update to
  * seven receivers (the profile of bench B, 50 rooms of 4 typists, showed it as the largest cost of
  * a flush once the writes are counted out). The room has already decoded each update whole before
- * applying it (update-check.ts); when an update deletes nothing, its decoded structs are handed
- * to the room's outbox with it, and a flush made only of such updates is merged by writing those
- * structs again, one section per client, without reading any update a second time.
+ * applying it (update-check.ts); when an update deletes nothing, the check returns its decoded
+ * structs, the room queues them with it, and a flush made only of such updates is merged by
+ * writing those structs again, one section per client, without reading any update a second time.
  */
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 
 export type DecodedStructs = ReadonlyArray<Y.Item | Y.GC>
-
-/**
- * The structs of the update checked last, until the outbox takes them. A room checks, applies and
- * queues an update in one synchronous call, so one slot is enough (a WeakMap by update cost 13 µs
- * a set here, more than the merge it saves); an update that is not queued is simply overwritten.
- */
-let kept: { update: Uint8Array; structs: DecodedStructs } | null = null
-
-/** Keeps the structs `update` was decoded into; only for updates that delete nothing. */
-export function keepDecodedStructs(update: Uint8Array, structs: DecodedStructs): void {
-  kept = { update, structs }
-}
-
-/** The structs kept for `update`, if it is the update checked last. */
-export function takeDecodedStructs(update: Uint8Array): DecodedStructs | undefined {
-  if (kept === null || kept.update !== update) return undefined
-  const { structs } = kept
-  kept = null
-  return structs
-}
 
 /**
  * One update holding all of the updates whose structs these are, or null when one of them has none

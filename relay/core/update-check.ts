@@ -9,7 +9,7 @@
  * was readable to its last byte, and its cost is known.
  */
 import * as Y from 'yjs'
-import { keepDecodedStructs, type DecodedStructs } from './struct-merge.js'
+import type { DecodedStructs } from './struct-merge.js'
 
 /**
  * `missing-dependencies`: the update builds on changes the room has not received (yet). Honest
@@ -83,7 +83,7 @@ function checkReferences(item: Y.Item): void {
  * struct is integrated later, when what it waits for arrives: a forged struct for another writer's
  * next clock, parked like this, would then win over that writer's own and split the room from it.
  */
-function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, ds: DeleteSet): Omit<CheckedUpdate, 'work'> {
+function checkDependencies(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, ds: DeleteSet): Pick<CheckedUpdate, 'writtenClients' | 'fresh'> {
   /** Where each client's clocks end in the room, with the update's structs read so far. */
   const ends = new Map<number, number>()
   const endOf = (client: number) => ends.get(client) ?? Y.getState(doc.store, client)
@@ -128,6 +128,8 @@ export interface CheckedUpdate {
    * what changed, and the room need not ask Yjs to encode the change again.
    */
   fresh: boolean
+  /** A fresh update that deletes nothing: its decoded structs, to merge it without decoding again. */
+  structs: DecodedStructs | undefined
 }
 
 /**
@@ -143,8 +145,8 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number):
     for (const struct of structs) if (struct instanceof Y.Item) checkReferences(struct)
     const checked = checkDependencies(doc, structs, ds)
     // A fresh update holds no Skip; one that also deletes nothing is merged from these structs.
-    if (checked.fresh && ds.clients.size === 0) keepDecodedStructs(update, structs as DecodedStructs)
-    return { work: counted, ...checked }
+    const mergeable = checked.fresh && ds.clients.size === 0 ? (structs as DecodedStructs) : undefined
+    return { work: counted, ...checked, structs: mergeable }
   } catch (error) {
     const work = Math.min(counted, maxStructs)
     if (error instanceof StructTooMany) {
