@@ -4,6 +4,7 @@
  */
 import { LecternApiError, isApiErrorCode } from './api-error.js'
 import type {
+  Caller,
   CreatedLink,
   GrantChange,
   GrantEnded,
@@ -103,6 +104,11 @@ export class LecternApi {
   /** A fresh room token: the refresh (guest key) and the identity exchange (identity JWT). */
   roomToken(room: string): Promise<IssuedToken> {
     return this.call('POST', `/rooms/${segment(room)}/token`)
+  }
+
+  /** Who this credential is, and whether it may open rooms (createRoom). */
+  whoAmI(): Promise<Caller> {
+    return this.call('GET', '/me')
   }
 
   async myRooms(): Promise<SharedRoom[]> {

@@ -144,13 +144,28 @@ export interface OpenedRoom {
 }
 
 export interface SharedRoom {
+  /** A room name, or a room prefix such as `course-101/*`. */
   room: string
   scope: GrantScope
+  /** The grant's label: what its creator called a room they opened. */
+  label?: string
   grantId: string
   /** `group` when the access comes through one of the caller's groups. */
   via: 'user' | 'group'
   subject: string
   updatedAt: string
+}
+
+/** Who a credential is (GET /me): the console asks before it offers to open a room. */
+export interface Caller {
+  /** `admin`: the server admin key; `guest`: a guest key; `user`: an identity token. */
+  kind: 'admin' | 'guest' | 'user'
+  /** `user:NAME`; the server admin holds no grants and has none. */
+  subject?: string
+  /** The caller's groups, from their identity token. */
+  groups: string[]
+  /** Whether `POST /rooms` opens a room for them (an identity user the server allows). */
+  mayOpenRooms: boolean
 }
 
 export interface RotatedKeys {

@@ -5,12 +5,12 @@
  * a guest key is anyone who opened a link.
  */
 import { GUEST_NAME_PREFIX } from '../identity.js'
-import type { OpenedRoom } from '../../protocol/api-types.js'
+import type { Caller, OpenedRoom } from '../../protocol/api-types.js'
 import { randomToken } from '../secrets.js'
 import type { AccessStore } from '../store/access-store.js'
 import type { Clock } from '../clock.js'
 import { ServiceError } from './errors.js'
-import { subjectsOf, type Principal } from './principal.js'
+import { subjectsOf, type Principal, type UserPrincipal } from './principal.js'
 import { requireUser } from './room-access.js'
 import type { TokenServiceSettings } from './settings.js'
 
@@ -23,12 +23,9 @@ export async function openRoom(
   label?: string,
 ): Promise<OpenedRoom> {
   const user = requireUser(principal)
+  const refusal = roomCreationRefusal(parts.settings, user)
+  if (refusal) throw new ServiceError(403, 'forbidden', refusal)
   const name = user.subject.slice('user:'.length)
-  if (name.startsWith(GUEST_NAME_PREFIX)) throw new ServiceError(403, 'forbidden', 'guests cannot open rooms: sign in with your identity provider')
-  const creators = new Set(parts.settings.roomCreators ?? [])
-  if (!subjectsOf(user).some((subject) => creators.has(subject))) {
-    throw new ServiceError(403, 'forbidden', 'opening rooms is not allowed for you on this server (see --room-creators)')
-  }
   const room = `u/${roomSafe(name)}/${randomToken('', ROOM_NAME_BYTES)}`
   const { grant } = await parts.store.setGrant({
     room,
@@ -39,6 +36,30 @@ export async function openRoom(
     ...(label !== undefined ? { label } : {}),
   })
   return { room, grant }
+}
+
+/**
+ * Who is calling, and whether they may open rooms: the presenter's console asks before it offers
+ * a "New room" button, since by default nobody may.
+ */
+export function describeCaller(settings: TokenServiceSettings, principal: Principal | null): Caller {
+  if (!principal) throw new ServiceError(401, 'unauthorized', 'this call needs a credential: Authorization: Bearer <credential>')
+  if (principal.kind === 'admin') return { kind: 'admin', groups: [], mayOpenRooms: false }
+  const mayOpenRooms = roomCreationRefusal(settings, principal) === undefined
+  return { kind: isGuest(principal) ? 'guest' : 'user', subject: principal.subject, groups: principal.groups, mayOpenRooms }
+}
+
+/** Why `user` may not open a room, or undefined if they may. */
+function roomCreationRefusal(settings: TokenServiceSettings, user: UserPrincipal): string | undefined {
+  if (isGuest(user)) return 'guests cannot open rooms: sign in with your identity provider'
+  const creators = new Set(settings.roomCreators ?? [])
+  if (!subjectsOf(user).some((subject) => creators.has(subject))) return 'opening rooms is not allowed for you on this server (see --room-creators)'
+  return undefined
+}
+
+/** A guest key's subject: identity users cannot be called anon-…, so the name says it. */
+function isGuest(user: UserPrincipal): boolean {
+  return user.subject.startsWith(`user:${GUEST_NAME_PREFIX}`)
 }
 
 /**

@@ -6,7 +6,7 @@
 import { decodeJwt } from 'jose'
 import type { AuditEvent, AuditSink } from '../audit.js'
 import type { Clock } from '../clock.js'
-import type { CreatedLink, Grant, GrantChange, GrantEnded, GrantRequest, GrantWithSessions, IssuedToken, Link, NewLink, OpenedRoom, Redeemed, RevokedLink, RotatedKeys, SharedRoom } from '../../protocol/api-types.js'
+import type { Caller, CreatedLink, Grant, GrantChange, GrantEnded, GrantRequest, GrantWithSessions, IssuedToken, Link, NewLink, OpenedRoom, Redeemed, RevokedLink, RotatedKeys, SharedRoom } from '../../protocol/api-types.js'
 import { isSubject, roomScopeOf } from '../grants.js'
 import type { KeyRing } from '../keys.js'
 import { hashSecret } from '../secrets.js'
@@ -18,7 +18,7 @@ import { redeemRefused, ServiceError } from './errors.js'
 import { GrantChanges } from './grant-changes.js'
 import { RedeemGuard } from './redeem-guard.js'
 import { bestGrant, checkRoom, checkTarget, grantsCovering, prefixesAbove, requireServerAdmin, requireUser } from './room-access.js'
-import { openRoom } from './room-creation.js'
+import { describeCaller, openRoom } from './room-creation.js'
 import { newGuestKey } from './guest-keys.js'
 import type { LiveGrantSessions } from './live-sessions.js'
 import { actorOf, subjectsOf, type Principal, type UserPrincipal } from './principal.js'
@@ -201,7 +201,13 @@ export class TokenService {
     const grants = await this.parts.store.subjectGrants(subjectsOf(user))
     return grants
       .sort((a, b) => a.room.localeCompare(b.room) || a.subject.localeCompare(b.subject))
-      .map(({ room, scope, id: grantId, subject, updatedAt }) => ({ room, scope, grantId, via: subject === user.subject ? 'user' : 'group', subject, updatedAt }))
+      .map(({ room, scope, label, id: grantId, subject, updatedAt }) =>
+        ({ room, scope, ...(label !== undefined ? { label } : {}), grantId, via: subject === user.subject ? 'user' : 'group', subject, updatedAt }))
+  }
+
+  /** Who the credential is, and whether they may open rooms (see room-creation.ts). */
+  whoAmI(principal: Principal | null): Caller {
+    return describeCaller(this.parts.settings, principal)
   }
 
   /** Removes the caller's own grant on a room or prefix; their sessions through it end. */

@@ -94,6 +94,12 @@ export function apiRoutes(service: TokenService, liveRooms: LiveRooms = () => []
       },
     },
     {
+      // Who the credential is: the presenter's console offers "New room" only to those who may.
+      method: 'GET',
+      path: '/me',
+      handle: async ({ principal }) => ok(service.whoAmI(principal)),
+    },
+    {
       method: 'GET',
       path: '/me/rooms',
       handle: async ({ principal }) => ok({ rooms: await service.sharedWithMe(principal) }),
