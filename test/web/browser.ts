@@ -56,6 +56,27 @@ export async function joinAsViewer(browser: Browser, relay: TestRelay, room: str
   return { context, page, problems }
 }
 
+/** The relay's pages and API: its ws:// URL as http://. */
+export function siteOf(relay: TestRelay): string {
+  return relay.url.replace('ws:', 'http:')
+}
+
+/** Signs in to /present as a presenter does: the credential typed into the password field. */
+export async function signInToConsole(page: Page, site: string, credential: string): Promise<void> {
+  await page.goto(`${site}/present`)
+  await page.locator('input[name=credential]').fill(credential)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.locator('nav.rooms').waitFor()
+}
+
+/** Every URL the context's pages request from now on (pages, assets, API calls, WebSockets). */
+export function recordRequests(context: BrowserContext): string[] {
+  const urls: string[] = []
+  context.on('request', (request) => urls.push(request.url()))
+  context.on('page', (page) => page.on('websocket', (socket) => urls.push(socket.url())))
+  return urls
+}
+
 export function screenshotPath(name: string): string {
   return `${SCREENSHOT_DIR}${name}.png`
 }

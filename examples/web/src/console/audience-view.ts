@@ -1,7 +1,10 @@
 /**
  * The room's audience: everyone with a grant, by display name, with their scope and whether they
  * are connected now (the relay counts each grant's live sessions), and buttons to give write, take
- * it back, and remove a person (their sessions end at once).
+ * it back, and remove a person (their sessions end at once). A grant on a prefix above the room
+ * (`course-101/*`) is listed as such, without buttons: changing it here would change every room
+ * under the prefix, and a grant of this room beside it would not reach the sessions it admitted.
+ * The presenter's own grant has no buttons either: nobody removes themselves by a slip.
  */
 import type { GrantWithSessions, LecternApi } from 'lectern/client'
 import { h, replaceChildren } from '../dom.js'
@@ -12,7 +15,12 @@ export class AudienceView {
   private readonly table = h('tbody')
   private readonly problem = h('p', { className: 'error', role: 'alert', hidden: true })
 
-  constructor(private readonly api: LecternApi, private readonly room: string, private readonly changed: () => void) {
+  constructor(
+    private readonly api: LecternApi,
+    private readonly room: string,
+    private readonly self: string | undefined,
+    private readonly changed: () => void,
+  ) {
     this.element.append(
       h('h2', null, 'Audience'),
       this.summary,
@@ -23,20 +31,31 @@ export class AudienceView {
 
   render(grants: readonly GrantWithSessions[]): void {
     const connected = grants.filter((grant) => grant.sessions > 0).length
-    this.summary.textContent = `${grants.length} ${grants.length === 1 ? 'person has' : 'people have'} access, ${connected} connected now.`
+    const viaPrefix = grants.filter((grant) => grant.room !== this.room).length
+    this.summary.textContent = `${grants.length} with access${viaPrefix ? ` (${viaPrefix} through a room prefix)` : ''}, ${connected} connected now.`
     replaceChildren(this.table, ...grants.map((grant) => this.row(grant)))
   }
 
   private row(grant: GrantWithSessions): HTMLTableRowElement {
     const actions = h('td', { className: 'actions' })
-    if (grant.scope === 'read') actions.append(this.button('Give write', '', () => this.api.setGrant(this.room, grant.subject, { scope: 'write' })))
-    if (grant.scope === 'write') actions.append(this.button('Take write back', '', () => this.api.setGrant(this.room, grant.subject, { scope: 'read' })))
-    actions.append(this.button('Remove', 'danger', () => this.api.revokeGrant(this.room, grant.subject)))
+    const inherited = grant.room !== this.room
+    const own = grant.subject === this.self
+    if (!inherited && !own) {
+      if (grant.scope === 'read') actions.append(this.button('Give write', '', () => this.api.setGrant(this.room, grant.subject, { scope: 'write' })))
+      if (grant.scope === 'write') actions.append(this.button('Take write back', '', () => this.api.setGrant(this.room, grant.subject, { scope: 'read' })))
+      actions.append(this.button('Remove', 'danger', () => this.api.revokeGrant(this.room, grant.subject)))
+    }
     const online = grant.sessions > 0
     return h(
       'tr',
-      { data: { subject: grant.subject, scope: grant.scope, connected: String(online) } },
-      h('td', null, h('span', { className: 'name' }, grant.displayName ?? 'Anonymous guest'), h('span', { className: 'subject' }, grant.subject)),
+      { data: { subject: grant.subject, scope: grant.scope, connected: String(online), ...(inherited ? { via: grant.room } : {}) } },
+      h(
+        'td',
+        null,
+        h('span', { className: 'name' }, nameOf(grant), own ? ' (you)' : ''),
+        h('span', { className: 'subject' }, grant.subject),
+        inherited ? h('span', { className: 'via' }, `through ${grant.room}, for every room under it`) : null,
+      ),
       h('td', null, h('span', { className: `badge ${grant.scope}` }, grant.scope)),
       h('td', null, h('span', { className: online ? 'online' : 'offline' }, online ? `● ${grant.sessions === 1 ? 'yes' : `${grant.sessions} sessions`}` : '○ no')),
       actions,
@@ -61,4 +80,12 @@ export class AudienceView {
     })
     return button
   }
+}
+
+/** The name a guest gave, else who the grant names: a user, a group, or a guest who gave none. */
+function nameOf({ displayName, subject }: GrantWithSessions): string {
+  if (displayName) return displayName
+  if (subject.startsWith('group:')) return `Group ${subject.slice('group:'.length)}`
+  if (subject.startsWith('user:anon-')) return 'Anonymous guest'
+  return subject.slice('user:'.length)
 }

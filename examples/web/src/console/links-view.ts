@@ -105,7 +105,8 @@ export class LinksView {
       qr.addEventListener('click', () => this.show(link, code))
       actions.append(qr)
     }
-    if (link.status === 'active') {
+    // A used-up or expired link admits nobody new, but revoking it still takes back what it gave.
+    if (link.status !== 'revoked') {
       const revoke = h('button', { type: 'button', className: 'danger' }, 'Revoke')
       revoke.addEventListener('click', () => {
         revoke.disabled = true

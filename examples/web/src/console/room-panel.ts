@@ -23,15 +23,16 @@ export class RoomPanel {
   private again = false
   private readonly onVisibility = () => this.refresh()
 
-  constructor(private readonly api: LecternApi, readonly room: string) {
+  /** `label`: what the presenter called the room; `self`: their subject, whose own grant the audience marks. */
+  constructor(private readonly api: LecternApi, readonly room: string, label: string | undefined, self: string | undefined) {
     const refresh = () => this.refresh()
     this.links = new LinksView(api, room, refresh)
-    this.audience = new AudienceView(api, room, refresh)
+    this.audience = new AudienceView(api, room, self, refresh)
     const viewer = h('a', { href: roomPagePath(room), target: '_blank', rel: 'noopener' }, 'viewer page')
     this.element = h(
       'div',
       { className: 'room-panel', data: { room } },
-      h('h2', { className: 'room-title' }, room),
+      h('h2', { className: 'room-title' }, label ? h('span', { className: 'room-label' }, label) : null, h('span', { className: 'room-name' }, room)),
       h('p', { className: 'hint' }, 'People who already have access can also open the ', viewer, '.'),
       this.problem,
       this.links.element,

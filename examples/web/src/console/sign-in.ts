@@ -4,7 +4,7 @@
  * and kept in this tab's session storage (or, if asked, this browser's local storage); it never
  * goes into a URL.
  */
-import { LecternApi, LecternApiError } from 'lectern/client'
+import { LecternApi, type Caller, type SharedRoom } from 'lectern/client'
 import { h } from '../dom.js'
 import { apiUrl } from '../origin.js'
 
@@ -12,22 +12,25 @@ const CREDENTIAL_KEY = 'lectern.present.credential'
 
 export interface Presenter {
   api: LecternApi
-  /** The server admin key: every room, but no grants (so no rooms of its own to list). */
-  serverAdmin: boolean
-  /** Rooms this presenter holds an admin grant on (none for the server admin). */
-  rooms: string[]
+  /** Who the credential is, and whether they may open rooms of their own. */
+  caller: Caller
+  /** The rooms and room prefixes (`course-101/*`) this presenter holds an admin grant on; none for the server admin, who holds no grants. */
+  administered: SharedRoom[]
 }
 
-/** Checks a credential against the API: the server admin key is the one that holds no grants. */
+/** Checks a credential against the API (a wrong one is refused with 401) and finds what it administers. */
 export async function signIn(credential: string): Promise<Presenter> {
   const api = new LecternApi({ api: apiUrl(), credential })
-  try {
-    const shared = await api.myRooms()
-    return { api, serverAdmin: false, rooms: shared.filter((room) => room.scope === 'admin').map((room) => room.room) }
-  } catch (error) {
-    if (error instanceof LecternApiError && error.status === 403 && error.code === 'forbidden') return { api, serverAdmin: true, rooms: [] }
-    throw error
-  }
+  const caller = await api.whoAmI()
+  const administered = caller.kind === 'admin' ? [] : (await api.myRooms()).filter((room) => room.scope === 'admin')
+  return { api, caller, administered }
+}
+
+/** How the top bar names the presenter. */
+export function presenterName({ kind, subject }: Caller): string {
+  if (kind === 'admin') return 'server admin'
+  if (kind === 'guest') return 'guest'
+  return subject?.replace(/^user:/, '') ?? 'user'
 }
 
 export function storedCredential(): string | null {
