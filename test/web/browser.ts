@@ -61,14 +61,6 @@ export function siteOf(relay: TestRelay): string {
   return relay.url.replace('ws:', 'http:')
 }
 
-/** Signs in to /present as a presenter does: the credential typed into the password field. */
-export async function signInToConsole(page: Page, site: string, credential: string): Promise<void> {
-  await page.goto(`${site}/present`)
-  await page.locator('input[name=credential]').fill(credential)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.locator('nav.rooms').waitFor()
-}
-
 /** Every URL the context's pages request from now on (pages, assets, API calls, WebSockets). */
 export function recordRequests(context: BrowserContext): string[] {
   const urls: string[] = []

@@ -15,7 +15,8 @@ import { describeWithChromium } from '../support/browser.js'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
 import { useTestRelay, type TestRelay } from '../support/relay-fixture.js'
 import { adminApi, lecternApi } from '../support/token-service-client.js'
-import { newPage, recordRequests, screenshotPath, signInToConsole, siteOf, useWebBrowser, type PageProblems } from './browser.js'
+import { newPage, recordRequests, screenshotPath, siteOf, useWebBrowser, type PageProblems } from './browser.js'
+import { signInToConsole } from './console-page.js'
 
 describeWithChromium('console: signing in with each credential', () => {
   const fixture = useTestRelay()

@@ -11,33 +11,13 @@ import { readAdminKey } from '../support/token-service-client.js'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
 import { newPage, screenshotPath, useWebBrowser, type PageProblems } from './browser.js'
+import { audienceRow, createLink, linkRow, openRoom, signInToConsole } from './console-page.js'
 import { ORANGE_PNG, cellMap, cellSource, presenterClient, writeNotebook } from './room-writer.js'
-
-async function openRoom(desk: Page, room: string): Promise<void> {
-  await desk.locator('form.open-room input[name=room]').fill(room)
-  await desk.locator('form.open-room button').click()
-  await desk.locator('.room-panel h2.room-title', { hasText: room }).waitFor()
-}
-
-async function createLink(desk: Page, scope: 'read' | 'write', label: string, maxUses = ''): Promise<string> {
-  const form = desk.locator('form.new-link')
-  await form.locator('select[name=scope]').selectOption(scope)
-  await form.locator('input[name=label]').fill(label)
-  await form.locator('input[name=maxUses]').fill(maxUses)
-  await form.getByRole('button', { name: 'Create link' }).click()
-  await desk.locator('.shown-link h3', { hasText: label }).waitFor()
-  await desk.locator('.links tbody tr[data-status=active]', { hasText: label }).waitFor()
-  return desk.locator('.shown-link .link-url').inputValue()
-}
 
 async function join(viewer: Page, link: string, name: string): Promise<void> {
   await viewer.goto(link)
   await viewer.locator('form.join-form input[name=name]').fill(name)
   await viewer.getByRole('button', { name: 'Join' }).click()
-}
-
-function audienceRow(desk: Page, name: string) {
-  return desk.locator('.audience tbody tr', { hasText: name })
 }
 
 describeWithChromium('web app: the presenter story', () => {
@@ -82,14 +62,13 @@ describeWithChromium('web app: the presenter story', () => {
     const presenterContext = await browser().newContext({ viewport: { width: 1280, height: 900 } })
     const { page: desk, problems: consoleProblems } = await newPage(presenterContext)
     problems.push(consoleProblems)
-    await desk.goto(`${site}/present`)
-    await desk.locator('input[name=credential]').fill(await readAdminKey(relay.dataDir))
-    await desk.getByRole('button', { name: 'Sign in' }).click()
+    const adminKey = await readAdminKey(relay.dataDir)
+    await signInToConsole(desk, site, adminKey)
     // The admin key sees the rooms open on the relay: the notebook, with Ada's session, is one click away.
     await desk.locator('.room-list button', { hasText: `${notebookRoom} · 1 connected` }).click()
     await desk.locator('.room-panel h2.room-title', { hasText: notebookRoom }).waitFor()
-    const writeLink = await createLink(desk, 'write', 'co-presenter', '1')
-    const readLink = await createLink(desk, 'read', 'attendees')
+    const writeLink = await createLink(desk, { scope: 'write', label: 'co-presenter', maxUses: '1' })
+    const readLink = await createLink(desk, { scope: 'read', label: 'attendees' })
     expect(readLink).toMatch(new RegExp(`^${site}/join#lct_share_[A-Za-z0-9_-]{43}$`))
     expect(writeLink).not.toBe(readLink)
     await expect(desk.locator('.shown-link svg.qr path').getAttribute('d')).resolves.toMatch(/^M\d/)
@@ -118,7 +97,7 @@ describeWithChromium('web app: the presenter story', () => {
     notebook.doc.getArray('cells').push([cellMap({ cell_type: 'markdown', source: '## Added while you watched' })])
     await viewer.locator('.cell-markdown h2', { hasText: 'Added while you watched' }).waitFor()
 
-    // The console sees Bob, connected, within a second or so (it polls once a second).
+    // The console sees Bob, connected, within a second or so (it polls twice a second).
     await audienceRow(desk, 'Bob').and(desk.locator('[data-connected=true]')).waitFor()
     await desk.screenshot({ path: screenshotPath('console'), fullPage: true })
     await viewer.screenshot({ path: screenshotPath('viewer-notebook-phone'), fullPage: true })
@@ -133,7 +112,7 @@ describeWithChromium('web app: the presenter story', () => {
 
     // The text file, on a second tab of the same phone (the same guest), through its own link.
     await openRoom(desk, fileRoom)
-    const fileLink = await createLink(desk, 'read', 'notes readers')
+    const fileLink = await createLink(desk, { scope: 'read', label: 'notes readers' })
     const { page: notes, problems: notesProblems } = await newPage(phone)
     problems.push(notesProblems)
     await join(notes, fileLink, 'Bob')
@@ -164,18 +143,18 @@ describeWithChromium('web app: the presenter story', () => {
     expect(await editor.textContent()).not.toContain('nope')
 
     // Revoke the file's link: Bob's session there ends, and the page says so.
-    await desk.locator('.links tbody tr', { hasText: 'notes readers' }).getByRole('button', { name: 'Revoke' }).click()
+    await linkRow(desk, 'notes readers').getByRole('button', { name: 'Revoke' }).click()
     await notes.locator('.notice.ended', { hasText: 'This session has ended' }).waitFor()
     await expect(notes.locator('#status').textContent()).resolves.toBe('ended')
-    await desk.locator('.links tbody tr[data-status=revoked]', { hasText: 'notes readers' }).waitFor()
+    await linkRow(desk, 'notes readers').and(desk.locator('[data-status=revoked]')).waitFor()
     await waitFor(async () => (await audienceRow(desk, 'Bob').count()) === 0, 'Bob is gone from the file room’s audience')
     await notes.screenshot({ path: screenshotPath('viewer-ended'), fullPage: true })
     // The notebook tab is untouched by the other room's revocation.
     await expect(viewer.locator('#status').textContent()).resolves.toBe('live')
 
-    // Share codes live in the URL fragment: no request line ever carried one.
+    // Share codes live in the URL fragment, the admin key in a header: no request line ever carried one.
     expect(requestLines.length).toBeGreaterThan(0)
-    expect(requestLines.filter((line) => line.includes('lct_share_'))).toEqual([])
+    expect(requestLines.filter((line) => line.includes('lct_share_') || line.includes(adminKey))).toEqual([])
     for (const { errors, violations } of problems) {
       expect(errors).toEqual([])
       expect(violations).toEqual([])
