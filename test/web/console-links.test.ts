@@ -3,7 +3,7 @@
  * carries its expiry, maximum uses and label; its QR code reads back as the link; every status
  * shows (active, used up, expired, revoked) as it happens, without a reload; revoking a used-up
  * link and removing a person end their live sessions. How long each change took to show is
- * printed (the console polls once a second), not asserted: no wall-clock limits in tests.
+ * printed (the console polls twice a second), not asserted: no wall-clock limits in tests.
  */
 import { expect, it } from 'vitest'
 import { describeWithChromium } from '../support/browser.js'
