@@ -2,13 +2,16 @@
  * Serves the web app (examples/web, built by Vite into dist/web) from the relay's own port: the
  * presenter's console at /present, the viewer at /join (the share code stays in the URL fragment,
  * which never reaches the server) and /r/ROOM. The files are read once at start and served from
- * memory, by exact name only, so no request path ever reaches the file system.
+ * memory, by exact name only, so no request path ever reaches the file system. Scripts and
+ * stylesheets are gzipped once at start too, and sent so to every browser that accepts it (all do):
+ * the viewer's script is a third of its size on a phone's connection.
  */
 import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ServerResponse } from 'node:http'
+import { gzipSync } from 'node:zlib'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { sendError } from './http-util.js'
 import type { RouteHandler } from './http-server.js'
 
@@ -56,8 +59,13 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 }
 
+/** Text assets, worth compressing; images and fonts are compressed already. */
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.map'])
+
 interface StaticFile {
   body: Buffer
+  /** The body gzipped, for a client that accepts it. */
+  gzipped?: Buffer
   headers: Record<string, string>
   /** A page's text, with the nonce placeholder still in it. */
   page?: string
@@ -88,7 +96,7 @@ export async function webPageRoutes(dir?: string): Promise<RouteHandler> {
       sendError(res, 404, 'not_built', 'the web app is not built: run npm run build')
       return true
     }
-    send(res, file, req.method === 'HEAD')
+    send(req, res, file)
     return true
   }
 }
@@ -99,7 +107,7 @@ function pageFor(path: string): string | undefined {
   return undefined
 }
 
-function send(res: ServerResponse, file: StaticFile, headOnly: boolean): void {
+function send(req: IncomingMessage, res: ServerResponse, file: StaticFile): void {
   let { body, headers } = file
   if (file.page) {
     // A fresh nonce for every response: a nonce that never changes would protect nothing.
@@ -107,8 +115,27 @@ function send(res: ServerResponse, file: StaticFile, headOnly: boolean): void {
     body = Buffer.from(file.page.replaceAll(NONCE_PLACEHOLDER, nonce))
     headers = { ...headers, 'content-security-policy': pageCsp(nonce) }
   }
+  if (file.gzipped) {
+    headers = { ...headers, vary: 'accept-encoding' }
+    if (acceptsGzip(req.headers['accept-encoding'])) {
+      body = file.gzipped
+      headers = { ...headers, 'content-encoding': 'gzip' }
+    }
+  }
   res.writeHead(200, { ...headers, 'content-length': String(body.length) })
-  res.end(headOnly ? undefined : body)
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+/** Whether an Accept-Encoding header admits gzip: named, or `*`, with a weight above zero. */
+export function acceptsGzip(header: string | undefined): boolean {
+  const weights = new Map<string, number>()
+  for (const part of (header ?? '').split(',')) {
+    const [coding, ...params] = part.split(';').map((piece) => piece.trim().toLowerCase())
+    if (!coding) continue
+    const q = params.find((param) => param.startsWith('q='))
+    weights.set(coding, q === undefined ? 1 : Number(q.slice(2)) || 0)
+  }
+  return (weights.get('gzip') ?? weights.get('x-gzip') ?? weights.get('*') ?? 0) > 0
 }
 
 async function loadPages(dir: string | undefined): Promise<Map<string, StaticFile> | undefined> {
@@ -126,8 +153,10 @@ async function loadPages(dir: string | undefined): Promise<Map<string, StaticFil
     for (const asset of assets) {
       const type = CONTENT_TYPES[extname(asset)]
       if (!type) continue
+      const body = await readFile(join(candidate, 'assets', asset))
       files.set(`assets/${asset}`, {
-        body: await readFile(join(candidate, 'assets', asset)),
+        body,
+        ...(COMPRESSIBLE.has(extname(asset)) ? { gzipped: gzipSync(body, { level: 9 }) } : {}),
         // Asset names carry a content hash: a new build gets new names.
         headers: { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' },
       })

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { apiUrlOfRelay, LecternApi } from '../../protocol/api-client.js'
 import { useChromium } from '../support/browser.js'
 import type { TestRelay } from '../support/relay-fixture.js'
@@ -46,15 +46,23 @@ export async function newPage(context: BrowserContext): Promise<{ page: Page; pr
 }
 
 /** A viewer in a fresh browser context, joined to `room` through a read-only link the server admin made. */
-export async function joinAsViewer(browser: Browser, relay: TestRelay, room: string): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+export async function joinAsViewer(
+  browser: Browser,
+  relay: TestRelay,
+  room: string,
+  device: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
   const admin = new LecternApi({ api: apiUrlOfRelay(relay.url), credential: await readAdminKey(relay.dataDir) })
   const { code } = await admin.createLink(room, { scope: 'read' })
-  const context = await browser.newContext()
+  const context = await browser.newContext(device)
   const { page, problems } = await newPage(context)
   await page.goto(`${relay.url.replace('ws:', 'http:')}/join#${code}`)
   await page.getByRole('button', { name: 'Join' }).click()
   return { context, page, problems }
 }
+
+/** A phone's screen, as the viewer's tests open it (an iPhone 12 to 15's CSS pixels). */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 
 /** The relay's pages and API: its ws:// URL as http://. */
 export function siteOf(relay: TestRelay): string {

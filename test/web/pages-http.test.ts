@@ -2,12 +2,13 @@
  * The relay serves the built pages itself: /present, /join and /r/ROOM with a strict CSP, hashed
  * assets by exact name only, and a clear answer when the pages were never built.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, get, type IncomingHttpHeaders, type Server } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { NONCE_PLACEHOLDER, pageCsp, webPageRoutes } from '../../relay/http/web-pages.js'
+import { NONCE_PLACEHOLDER, acceptsGzip, pageCsp, webPageRoutes } from '../../relay/http/web-pages.js'
 
 let server: Server | undefined
 let dir: string | undefined
@@ -30,12 +31,26 @@ async function serve(pagesDir: string): Promise<string> {
   return `http://127.0.0.1:${address.port}`
 }
 
+/** A script that compresses well, as real bundles do. */
+const SCRIPT = `export const words = ${JSON.stringify('the quick brown fox jumps over the lazy dog '.repeat(200))}\n`
+
+/** A GET with exactly these request headers (fetch would add and undo its own Accept-Encoding). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+    }).on('error', reject)
+  })
+}
+
 async function builtPages(): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'lectern-pages-'))
   await mkdir(join(dir, 'assets'))
   await writeFile(join(dir, 'present.html'), '<!doctype html><title>console</title>')
   await writeFile(join(dir, 'join.html'), `<!doctype html><meta name="lectern-style-nonce" content="${NONCE_PLACEHOLDER}"><title>viewer</title>`)
-  await writeFile(join(dir, 'assets', 'join-abc123.js'), 'export {}')
+  await writeFile(join(dir, 'assets', 'join-abc123.js'), SCRIPT)
   await writeFile(join(dir, 'secret.txt'), 'not an asset')
   return dir
 }
@@ -84,6 +99,33 @@ describe('web pages', () => {
     const head = await fetch(`${base}/join`, { method: 'HEAD' })
     expect(head.status).toBe(200)
     expect(await head.text()).toBe('')
+  })
+
+  it('sends scripts gzipped to a browser that accepts it, as they are to one that does not', async () => {
+    const base = await serve(await builtPages())
+    const zipped = await rawGet(`${base}/assets/join-abc123.js`, { 'accept-encoding': 'gzip, deflate, br, zstd' })
+    expect(zipped.headers['content-encoding']).toBe('gzip')
+    expect(zipped.headers.vary).toBe('accept-encoding')
+    expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length)
+    expect(zipped.body.length).toBeLessThan(SCRIPT.length / 10)
+    expect(gunzipSync(zipped.body).toString()).toBe(SCRIPT)
+    for (const headers of [{}, { 'accept-encoding': 'br' }, { 'accept-encoding': 'gzip;q=0, *' }] as Array<Record<string, string>>) {
+      const plain = await rawGet(`${base}/assets/join-abc123.js`, headers)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body.toString()).toBe(SCRIPT)
+    }
+    // Pages carry a fresh nonce each time: they are small and sent as they are.
+    expect((await rawGet(`${base}/join`, { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBeUndefined()
+  })
+
+  it('reads Accept-Encoding by its weights', () => {
+    expect(acceptsGzip('gzip')).toBe(true)
+    expect(acceptsGzip('deflate, GZIP;q=0.5')).toBe(true)
+    expect(acceptsGzip('*')).toBe(true)
+    expect(acceptsGzip('gzip;q=0')).toBe(false)
+    expect(acceptsGzip('gzip;q=0, *;q=1')).toBe(false)
+    expect(acceptsGzip('identity')).toBe(false)
+    expect(acceptsGzip(undefined)).toBe(false)
   })
 
   it('sends / to the console', async () => {

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core'
 import { readAdminKey } from '../support/token-service-client.js'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
-import { newPage, screenshotPath, useWebBrowser, type PageProblems } from './browser.js'
+import { PHONE, newPage, screenshotPath, useWebBrowser, type PageProblems } from './browser.js'
 import { audienceRow, createLink, linkRow, openRoom, signInToConsole } from './console-page.js'
 import { ORANGE_PNG, cellMap, cellSource, presenterClient, writeNotebook } from './room-writer.js'
 
@@ -74,7 +74,7 @@ describeWithChromium('web app: the presenter story', () => {
     await expect(desk.locator('.shown-link svg.qr path').getAttribute('d')).resolves.toMatch(/^M\d/)
 
     // An attendee on a phone opens the read-only link.
-    const phone = await browser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const phone = await browser().newContext(PHONE)
     const { page: viewer, problems: viewerProblems } = await newPage(phone)
     problems.push(viewerProblems)
     await join(viewer, readLink, 'Bob')

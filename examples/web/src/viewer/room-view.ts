@@ -9,6 +9,7 @@ import { byId, h, replaceChildren } from '../dom.js'
 import { createDocumentView, documentKind, type DocumentView } from '../document-view.js'
 import { describePresence, presenceOf } from './presence.js'
 
+const DOCUMENT_SHOWN = 'lectern:document-shown'
 const PALETTE = ['#d9480f', '#2b8a3e', '#1864ab', '#862e9c', '#c2255c', '#087f5b', '#e67700']
 
 export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: string | undefined): void {
@@ -56,6 +57,9 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
     view = createDocumentView(kind, handle.doc, handle.awareness)
     replaceChildren(content, view.element)
     document.body.dataset['document'] = kind
+    // The first time the document is on the page, for load-time measurements (the performance
+    // panel of a browser's tools, test/web/viewer-load.test.ts).
+    if (performance.getEntriesByName(DOCUMENT_SHOWN).length === 0) performance.mark(DOCUMENT_SHOWN)
     applyScope(handle.scope)
   }
 
