@@ -103,12 +103,8 @@ describeWithChromium('web app: the presenter story', () => {
     await viewer.screenshot({ path: screenshotPath('viewer-notebook-phone'), fullPage: true })
 
     // A reload goes to /r/ROOM with the guest key this browser kept: no code needed any more.
-    const reloadStarted = Date.now()
     await viewer.reload()
     await viewer.locator('.cell-code .cm-content', { hasText: 'print("live")' }).waitFor()
-    const loadMs = Date.now() - reloadStarted
-    // Reported, not asserted: no wall-clock limits in tests.
-    console.log(`viewer reload until the notebook shows: ${loadMs} ms`)
 
     // The text file, on a second tab of the same phone (the same guest), through its own link.
     await openRoom(desk, fileRoom)
