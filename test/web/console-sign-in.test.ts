@@ -86,6 +86,7 @@ describeWithChromium('console: signing in with each credential', () => {
     await students.locator('.via', { hasText: 'through course-101/*' }).waitFor()
     await expect(students.locator('.name').textContent()).resolves.toBe('Group students')
     await expect(students.locator('button').count()).resolves.toBe(0)
+    await expect(page.locator('.audience .summary').textContent()).resolves.toBe('2 groups have access (2 through a room prefix), 0 connected now.')
     await expect(page.locator('.room-list .room.current').getAttribute('data-room')).resolves.toBe('course-101/week-3')
 
     // A reload signs in again from the tab's session storage and lists the room by its label.

@@ -99,6 +99,7 @@ describeWithChromium('web app: the presenter story', () => {
 
     // The console sees Bob, connected, within a second or so (it polls twice a second).
     await audienceRow(desk, 'Bob').and(desk.locator('[data-connected=true]')).waitFor()
+    await expect(desk.locator('.audience .summary').textContent()).resolves.toBe('1 person has access, 1 connected now.')
     await desk.screenshot({ path: screenshotPath('console'), fullPage: true })
     await viewer.screenshot({ path: screenshotPath('viewer-notebook-phone'), fullPage: true })
 

@@ -1,14 +1,17 @@
 /**
  * The viewer follows a notebook as JupyterLab changes it: a document that appears after the viewer
  * joined, cells moved (deleted and re-inserted), a cell's type changed, outputs cleared and
- * replaced, and outputs in the older plain-JSON layout of jupyter-ydoc.
+ * replaced, and outputs in the older plain-JSON layout of jupyter-ydoc. In a long notebook the
+ * code cells far below the screen are highlighted text that follows edits, and become editors
+ * (editable if the session may write) as they come near the screen.
  */
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
+import { adminApi } from '../support/token-service-client.js'
 import { joinAsViewer, useWebBrowser } from './browser.js'
-import { cellMap, presenterClient, writeNotebook } from './room-writer.js'
+import { cellMap, cellSource, presenterClient, writeNotebook } from './room-writer.js'
 
 describeWithChromium('viewer: a notebook changing under it', () => {
   const fixture = useTestRelay()
@@ -63,6 +66,39 @@ describeWithChromium('viewer: a notebook changing under it', () => {
     await page.locator('.out-prompt', { hasText: 'Out[7]:' }).waitFor()
     await expect(page.locator('.output-data pre.output-text').textContent()).resolves.toBe('2\n')
 
+    expect(problems.errors).toEqual([])
+    expect(problems.violations).toEqual([])
+    await context.close()
+    presenter.destroy()
+  })
+
+  it('shows code far down as text until it comes near, then as an editor, following edits and write access', async () => {
+    const relay = await fixture.start()
+    const room = 'lab/long'
+    const presenter = await presenterClient(relay, room, 'Ada')
+    writeNotebook(presenter.doc, Array.from({ length: 60 }, (_, i) => ({ cell_type: 'code' as const, source: `def cell_${i}():\n    return ${i}`, execution_count: i })))
+    const { context, page, problems } = await joinAsViewer(browser(), relay, room)
+    const last = page.locator('.notebook > .cell').nth(59)
+    await last.locator('pre.cm-static', { hasText: 'def cell_59' }).waitFor()
+    await page.locator('.notebook > .cell').first().locator('.cm-content', { hasText: 'def cell_0' }).waitFor()
+    // Far down it is highlighted text, and it follows the presenter's typing.
+    await expect(last.locator('pre.cm-static .tok-keyword', { hasText: 'def' }).count()).resolves.toBe(1)
+    expect(await last.locator('.cm-editor').count()).toBe(0)
+    const source = cellSource(presenter.doc, 59)
+    source.insert(source.length, ' + 1000')
+    await last.locator('pre.cm-static', { hasText: 'return 59 + 1000' }).waitFor()
+
+    // Given write, then scrolled to: an editable editor, whose typing reaches the presenter.
+    const [grant] = await (await adminApi(relay)).listGrants(room)
+    await (await adminApi(relay)).setGrant(room, grant!.subject, { scope: 'write' })
+    await page.locator('.notice', { hasText: 'you can edit' }).waitFor()
+    await last.scrollIntoViewIfNeeded()
+    const editor = last.locator('.cm-content', { hasText: 'return 59 + 1000' })
+    await waitFor(async () => (await editor.getAttribute('contenteditable')) === 'true', 'the far cell is an editable editor')
+    await editor.click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('  # seen')
+    await waitFor(() => source.toString().endsWith('# seen'), 'the edit reaches the presenter')
     expect(problems.errors).toEqual([])
     expect(problems.violations).toEqual([])
     await context.close()

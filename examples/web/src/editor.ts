@@ -81,7 +81,16 @@ const PYTHON = LRLanguage.define({ name: 'python', parser: pythonParser })
 const STYLE_NONCE = EditorView.cspNonce.of(document.querySelector<HTMLMetaElement>('meta[name="lectern-style-nonce"]')?.content ?? '')
 
 function languageSupport(language: string | undefined): Extension {
-  return language === 'python' || language === 'ipython' || language === 'python3' ? PYTHON : []
+  return isPython(language) ? PYTHON : []
+}
+
+/** The Lezer parser that highlights `language`, if this page has one. */
+export function parserFor(language: string | undefined): typeof pythonParser | undefined {
+  return isPython(language) ? pythonParser : undefined
+}
+
+function isPython(language: string | undefined): boolean {
+  return language === 'python' || language === 'ipython' || language === 'python3'
 }
 
 /**

@@ -31,8 +31,11 @@ export class AudienceView {
 
   render(grants: readonly GrantWithSessions[]): void {
     const connected = grants.filter((grant) => grant.sessions > 0).length
+    const groups = grants.filter((grant) => grant.subject.startsWith('group:')).length
+    const people = grants.length - groups
+    const who = [people > 0 || groups === 0 ? count(people, 'person', 'people') : '', groups > 0 ? count(groups, 'group', 'groups') : ''].filter(Boolean).join(' and ')
     const viaPrefix = grants.filter((grant) => grant.room !== this.room).length
-    this.summary.textContent = `${grants.length} with access${viaPrefix ? ` (${viaPrefix} through a room prefix)` : ''}, ${connected} connected now.`
+    this.summary.textContent = `${who} ${grants.length === 1 ? 'has' : 'have'} access${viaPrefix ? ` (${viaPrefix} through a room prefix)` : ''}, ${connected} connected now.`
     replaceChildren(this.table, ...grants.map((grant) => this.row(grant)))
   }
 
@@ -88,4 +91,8 @@ function nameOf({ displayName, subject }: GrantWithSessions): string {
   if (subject.startsWith('group:')) return `Group ${subject.slice('group:'.length)}`
   if (subject.startsWith('user:anon-')) return 'Anonymous guest'
   return subject.slice('user:'.length)
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
 }

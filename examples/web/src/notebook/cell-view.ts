@@ -1,26 +1,21 @@
 /**
- * One notebook cell. A code cell is an editor bound to its source (so it follows keystrokes and can
- * be edited once the session may write) above its outputs; a Markdown cell is its rendered, sanitized
+ * One notebook cell. A code cell is its source (code-view.ts: it follows keystrokes and can be
+ * edited once the session may write) above its outputs; a Markdown cell is its rendered, sanitized
  * Markdown; a raw cell is plain text. The view follows the cell's Y.Map and rebuilds only what changed.
  */
 import type * as Y from 'yjs'
-import type { Awareness } from 'y-protocols/awareness'
 import { coalesce, h, replaceChildren } from '../dom.js'
-import { createEditor, type BoundEditor } from '../editor.js'
 import { renderMarkdown } from '../sanitize.js'
+import { CodeView, type CodeContext } from './code-view.js'
 import { cellAttachments, cellOutputs, cellSource, cellType, executionCount, multiline, type CellType } from './layout.js'
 import { renderOutputs } from './outputs.js'
 
-export interface CellContext {
-  language: string | undefined
-  awareness: Awareness
-  editable: boolean
-}
+export type CellContext = CodeContext
 
 export class CellView {
   readonly element: HTMLElement
   private readonly type: CellType
-  private editor: BoundEditor | undefined
+  private code: CodeView | undefined
   private readonly prompt = h('div', { className: 'prompt in-prompt' })
   private readonly body = h('div', { className: 'cell-body' })
   private readonly outputs = h('div', { className: 'outputs' })
@@ -38,7 +33,7 @@ export class CellView {
     this.element = h('article', { className: `cell cell-${this.type}` })
     this.element.append(this.prompt, this.body)
     if (this.type === 'code') {
-      this.editor = createEditor(this.body, cellSource(cell), { language: context.language, awareness: context.awareness, editable: context.editable })
+      this.code = new CodeView(this.body, cellSource(cell), context)
       this.element.append(this.outputs)
       this.renderOutputs()
     } else if (this.type === 'markdown') {
@@ -51,12 +46,12 @@ export class CellView {
   }
 
   setEditable(editable: boolean): void {
-    this.editor?.setEditable(editable)
+    this.code?.setEditable(editable)
   }
 
   destroy(): void {
     this.cell.unobserveDeep(this.observer)
-    this.editor?.destroy()
+    this.code?.destroy()
     this.element.remove()
   }
 
@@ -71,7 +66,7 @@ export class CellView {
       } else if (key === 'outputs') {
         this.refreshOutputs()
       } else if (key === 'source') {
-        // A code cell's editor follows its Y.Text itself; Markdown is rendered again.
+        // A code cell's view follows its Y.Text itself; Markdown is rendered again.
         this.refreshMarkdown()
       } else if (key === 'attachments') {
         this.refreshMarkdown()
