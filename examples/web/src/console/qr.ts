@@ -4,7 +4,8 @@ import { encode } from 'uqr'
 const SVG = 'http://www.w3.org/2000/svg'
 
 export function qrCode(text: string, label: string): SVGSVGElement {
-  const { size, data } = encode(text, { ecc: 'M', border: 2 })
+  // The four-module quiet zone the QR standard asks for, so a phone finds the code on any background.
+  const { size, data } = encode(text, { ecc: 'M', border: 4 })
   let path = ''
   data.forEach((row, y) => row.forEach((dark, x) => {
     if (dark) path += `M${x} ${y}h1v1h-1z`
