@@ -1,8 +1,8 @@
 /**
  * The console's links and audience against a real relay, in Chromium: a link made with the form
- * carries its expiry, maximum uses and label; its QR code reads back as the link; every status
- * shows (active, used up, expired, revoked) as it happens, without a reload; revoking a used-up
- * link and removing a person end their live sessions. How long each change took to show is
+ * carries its expiry, maximum uses and label; Copy copies it and its QR code reads back as it;
+ * every status shows (active, used up, expired, revoked) as it happens, without a reload; revoking
+ * a used-up link and removing a person end their live sessions. How long each change took to show is
  * printed (the console polls twice a second), not asserted: no wall-clock limits in tests.
  */
 import { expect, it } from 'vitest'
@@ -37,6 +37,7 @@ describeWithChromium('console: links and audience', () => {
     const relay = await fixture.start()
     const admin = await adminApi(relay)
     const context = await browser().newContext({ viewport: { width: 1280, height: 900 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: siteOf(relay) })
     const { page: desk, problems } = await newPage(context)
     await signInToConsole(desk, siteOf(relay), await readAdminKey(relay.dataDir))
     await openRoom(desk, ROOM)
@@ -61,6 +62,10 @@ describeWithChromium('console: links and audience', () => {
     await expect(linkRow(desk, 'one seat').locator('td').nth(3).textContent()).resolves.toBe('0 / 1')
     // The QR code on the screen reads back as the share link.
     expect(await readQrCode(desk.locator('.shown-link svg.qr'))).toBe(url)
+    // Copy puts it on the clipboard (through the Clipboard API here; test/web/plain-http.test.ts without it).
+    await desk.locator('.shown-link').getByRole('button', { name: 'Copy' }).click()
+    await desk.locator('.shown-link').getByRole('button', { name: 'Copied' }).waitFor()
+    await expect(desk.evaluate(() => navigator.clipboard.readText())).resolves.toBe(url)
     const code = new URL(url).hash.slice(1)
 
     // Carol takes the one seat: the link is used up, Carol appears, connected.

@@ -84,10 +84,7 @@ export class LinksView {
     const copy = h('button', { type: 'button' }, 'Copy')
     copy.addEventListener('click', () => {
       field.select()
-      navigator.clipboard.writeText(url).then(
-        () => (copy.textContent = 'Copied'),
-        () => (copy.textContent = 'Press Ctrl+C'),
-      )
+      void copyText(url).then((copied) => (copy.textContent = copied ? 'Copied' : 'Press Ctrl+C'))
     })
     replaceChildren(
       this.shown,
@@ -125,4 +122,21 @@ export class LinksView {
       actions,
     )
   }
+}
+
+/**
+ * Copies `text`, which the selected field shows. The Clipboard API exists only in a secure context
+ * (https, or loopback): a relay served over plain http on a campus network has none, and there the
+ * selection is copied the old way.
+ */
+async function copyText(text: string): Promise<boolean> {
+  if (window.isSecureContext && navigator.clipboard) {
+    try {
+      await navigator.clipboard.writeText(text)
+      return true
+    } catch {
+      // Refused (no permission, the page not focused): the selection is still there to copy.
+    }
+  }
+  return document.execCommand('copy')
 }
