@@ -5,67 +5,16 @@
  * under 12 px). Screenshots of a notebook and a text file land in test-output/web/.
  */
 import { expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay } from '../support/relay-fixture.js'
 import { PHONE, joinAsViewer, screenshotPath, useWebBrowser } from './browser.js'
+import { expectFitsThePhone } from './phone-layout.js'
 import { ORANGE_PNG, presenterClient, writeNotebook } from './room-writer.js'
 
 const LONG_WORD = 'x'.repeat(240)
 const WIDE_TABLE = `<table><tr>${Array.from({ length: 24 }, (_, i) => `<th>column_${i}</th>`).join('')}</tr><tr>${Array.from({ length: 24 }, (_, i) => `<td>${i * 1000}</td>`).join('')}</tr></table>`
 
 const MARKDOWN_TABLE = [`| ${Array.from({ length: 16 }, (_, i) => `heading ${i}`).join(' | ')} |`, `|${'---|'.repeat(16)}`, `| ${Array.from({ length: 16 }, (_, i) => i).join(' | ')} |`].join('\n')
-
-interface Layout {
-  viewportWidth: number
-  pageWidth: number
-  bodyFontPx: number
-  /** The smallest font size of any element that shows text of its own. */
-  smallestTextPx: number
-  /** Elements that run past the viewport's right edge, other than inside a box that scrolls sideways. */
-  spilling: string[]
-}
-
-function layoutOf(page: Page): Promise<Layout> {
-  return page.evaluate(() => {
-    const viewportWidth = document.documentElement.clientWidth
-    // Clipped content (overflow hidden, paint containment) is lost to the reader; scrolled content is not.
-    const insideScroller = (element: HTMLElement) => {
-      for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
-        const scrolls = /^(auto|scroll)$/.test(getComputedStyle(box).overflowX)
-        if (scrolls && box.getBoundingClientRect().right <= viewportWidth + 0.5) return true
-      }
-      return false
-    }
-    let smallestTextPx = Infinity
-    const spilling: string[] = []
-    for (const element of document.querySelectorAll<HTMLElement>('body *')) {
-      const ownText = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim() !== '')
-      if (ownText && element.getClientRects().length > 0) smallestTextPx = Math.min(smallestTextPx, parseFloat(getComputedStyle(element).fontSize))
-      if (element.getBoundingClientRect().right > viewportWidth + 0.5 && !insideScroller(element)) spilling.push(`${element.tagName.toLowerCase()}.${element.className}`)
-    }
-    return {
-      viewportWidth,
-      pageWidth: document.documentElement.scrollWidth,
-      bodyFontPx: parseFloat(getComputedStyle(document.body).fontSize),
-      smallestTextPx,
-      spilling,
-    }
-  })
-}
-
-async function expectFitsThePhone(page: Page): Promise<void> {
-  const layout = await layoutOf(page)
-  // 390 CSS pixels: the page honours the phone's width (without its viewport meta a phone lays it out at 980).
-  expect(layout.viewportWidth).toBe(390)
-  expect(layout.pageWidth).toBe(390)
-  expect(layout.spilling).toEqual([])
-  expect(layout.bodyFontPx).toBeGreaterThanOrEqual(16)
-  expect(layout.smallestTextPx).toBeGreaterThanOrEqual(12)
-  // And sideways scrolling really does nothing.
-  await page.evaluate(() => window.scrollTo(500, 0))
-  await expect(page.evaluate(() => window.scrollX)).resolves.toBe(0)
-}
 
 describeWithChromium('viewer: on a phone', () => {
   const fixture = useTestRelay()

@@ -59,8 +59,8 @@ export class AudienceView {
         h('span', { className: 'subject' }, grant.subject),
         inherited ? h('span', { className: 'via' }, `through ${grant.room}, for every room under it`) : null,
       ),
-      h('td', null, h('span', { className: `badge ${grant.scope}` }, grant.scope)),
-      h('td', null, h('span', { className: online ? 'online' : 'offline' }, online ? `● ${grant.sessions === 1 ? 'yes' : `${grant.sessions} sessions`}` : '○ no')),
+      h('td', { data: { label: 'Scope' } }, h('span', { className: `badge ${grant.scope}` }, grant.scope)),
+      h('td', { data: { label: 'Connected' } }, h('span', { className: online ? 'online' : 'offline' }, online ? `● ${grant.sessions === 1 ? 'yes' : `${grant.sessions} sessions`}` : '○ no')),
       actions,
     )
   }

@@ -115,10 +115,10 @@ export class LinksView {
       'tr',
       { data: { link: link.id, status: link.status } },
       h('td', null, link.label ?? link.id),
-      h('td', null, link.scope),
-      h('td', null, h('span', { className: `badge ${link.status}` }, link.status.replace('_', ' '))),
-      h('td', null, link.maxUses === null ? String(link.uses) : `${link.uses} / ${link.maxUses}`),
-      h('td', null, new Date(link.expiresAt).toLocaleString()),
+      h('td', { data: { label: 'Scope' } }, link.scope),
+      h('td', { data: { label: 'Status' } }, h('span', { className: `badge ${link.status}` }, link.status.replace('_', ' '))),
+      h('td', { data: { label: 'Uses' } }, link.maxUses === null ? String(link.uses) : `${link.uses} / ${link.maxUses}`),
+      h('td', { data: { label: 'Expires' } }, new Date(link.expiresAt).toLocaleString()),
       actions,
     )
   }
