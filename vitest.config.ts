@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // One Yjs: examples/jupyterlab has its own node_modules, and a Y.Doc of one copy fails the other's
+  // constructor checks (test/jupyterlab/reconcile.test.ts imports the extension's sources). In
+  // JupyterLab too the extension shares JupyterLab's Yjs (a singleton in its package.json).
+  resolve: { dedupe: ['yjs'] },
   test: {
     // Generous: many suites start lectern processes and CLI commands (a Node start-up each), and the
     // 2-core machine is shared; a test waits on events, so a long limit costs nothing when all is well.
