@@ -44,27 +44,27 @@ export function reconcile(notebook: Y.Doc, room: Y.Doc, winner: Winner): Reconci
   // are the notebook's additions (another Jupyter collaborator's) and reach the room as they are.
   const losers = winner === 'notebook' ? roomOnly : roomOnly.length > 0 ? notebookOnly : []
   if (losers.length === 0) return { deleted: 0 }
-  const losing = new Set(losers.map(idKey))
   const winnerMeta = metaEntries((winner === 'notebook' ? notebook : room).getMap(META))
-  const update = Y.encodeStateAsUpdate(room, Y.encodeStateVector(notebook))
+  // The room's losing cells are deleted in a copy of it, so that they reach the notebook deleted.
+  const roomState = winner === 'notebook' ? withoutCells(room, losers) : room
+  const update = Y.encodeStateAsUpdate(roomState, Y.encodeStateVector(notebook))
+  // One transaction: the notebook goes from its cells to the winner's, never showing both. Its own
+  // losing cells are deleted by index before the room's structs come in: Yjs does not update an
+  // array's search markers (JupyterLab's index lookups leave some) for structs it integrates, so an
+  // index is only reliable again once the transaction is over.
   Y.transact(
     notebook,
-    (transaction) => {
+    () => {
+      if (winner === 'room') deleteCells(notebook, losers)
       Y.applyUpdate(notebook, update)
-      const cells = notebook.getArray<unknown>(CELLS)
-      for (let index = cells.length - 1; index >= 0; index--) {
-        const id = cellId(cells.get(index))
-        if (id && losing.has(idKey(id))) cells.delete(index, 1)
-      }
-      // Two notebooks' metadata met too: the winner's kernelspec and nbformat stay.
-      overwriteMeta(notebook.getMap(META), winnerMeta)
-      // applyUpdate marked the transaction remote; this page's client made the deletions and the
-      // metadata, and Yjs would give the document a new client id for a remote one that did.
-      transaction.local = true
     },
     RECONCILE_ORIGIN,
   )
-  return { deleted: losing.size }
+  // Two notebooks' metadata met too: the winner's (kernelspec, nbformat) stays. A transaction of
+  // its own: a remote one (applyUpdate's) that wrote under this page's client id would make Yjs
+  // give the document a new one.
+  Y.transact(notebook, () => overwriteMeta(notebook.getMap(META), winnerMeta), RECONCILE_ORIGIN)
+  return { deleted: losers.length }
 }
 
 /** The cells of `doc` whose creating struct a peer with state vector `known` has not seen. */
@@ -79,6 +79,24 @@ export function unknownCells(doc: Y.Doc, known: StateVector): Y.ID[] {
 
 function stateVector(doc: Y.Doc): StateVector {
   return Y.decodeStateVector(Y.encodeStateVector(doc))
+}
+
+/** A copy of `doc` in which the cells `ids` are deleted. */
+function withoutCells(doc: Y.Doc, ids: Y.ID[]): Y.Doc {
+  // No garbage collection: the deleted cells travel whole, as the room has them.
+  const copy = new Y.Doc({ gc: false })
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+  copy.transact(() => deleteCells(copy, ids))
+  return copy
+}
+
+function deleteCells(doc: Y.Doc, ids: Y.ID[]): void {
+  const doomed = new Set(ids.map(idKey))
+  const cells = doc.getArray<unknown>(CELLS)
+  for (let index = cells.length - 1; index >= 0; index--) {
+    const id = cellId(cells.get(index))
+    if (id && doomed.has(idKey(id))) cells.delete(index, 1)
+  }
 }
 
 /** A cell's identity: the id of the struct that inserted its Y.Map into `cells`. */
