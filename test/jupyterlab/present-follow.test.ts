@@ -5,21 +5,19 @@
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { joinRoom, type RoomHandle } from '../../client/index.js'
 import { LecternApi } from '../../protocol/api-client.js'
 import { sleep, startTestRelay, waitFor, type TestRelay } from '../support/relay-fixture.js'
 import { launchChromium } from '../support/browser.js'
-import { openLab, waitForLab } from './support/browser.js'
+import { openLab, OUTPUT, screenshotOnFailure, waitForLab } from './support/browser.js'
 import { missingPrerequisites, startJupyterLab, type Flavor, type JupyterLabServer } from './support/jupyterlab.js'
 import { cellSources, writeNotebook } from './support/notebook.js'
-import { banner, liveCells, presenterCells, typeAtEnd, waitForSources } from './support/pages.js'
+import { banner, liveCells, presentLive, presenterCells, presenterDialog, typeAtEnd, waitForSources } from './support/pages.js'
 
-const OUTPUT = fileURLToPath(new URL('../../test-output/jupyterlab/', import.meta.url))
 const missing = missingPrerequisites()
 if (missing.length > 0 && process.env['CI'] !== 'true') {
   console.warn(`JupyterLab suite skipped, missing: ${missing.join('; ')}`)
@@ -31,8 +29,12 @@ describe.runIf(process.env['CI'] === 'true' && missing.length > 0)('JupyterLab s
   })
 })
 
+async function relayMetrics(relay: TestRelay): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text()
+}
+
 async function sessionsOpened(relay: TestRelay): Promise<number> {
-  const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text()
+  const metrics = await relayMetrics(relay)
   const opened = /^lectern_sessions_opened_total (\d+)/m.exec(metrics)
   const refused = metrics.split('\n').filter((line) => line.startsWith('lectern_refused_sessions_total'))
   const refusals = refused.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0)
@@ -45,13 +47,7 @@ describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab
   let browser: Browser
   let admin: LecternApi
   const observers: RoomHandle[] = []
-  const pages: Page[] = []
-
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return
-    // What each page showed when the story failed, beside the screenshots.
-    for (const [index, page] of pages.entries()) await page.screenshot({ path: join(OUTPUT, `failure-${flavor}-${index}.png`) })
-  })
+  const pages = screenshotOnFailure(flavor)
 
   beforeAll(async () => {
     relay = await startTestRelay()
@@ -78,18 +74,15 @@ describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab
     await waitForSources(presented, ['x = 1', 'print(x)'], 60_000)
 
     // Present live: the dialog shows the attendee link (and its QR code) and the co-presenter link.
-    await presenter.locator('.lectern-present').click()
-    const dialog = presenter.locator('.jp-Dialog')
-    const attendeeUrl = await dialog.locator('.lectern-attendee-link input').inputValue()
+    const { attendeeUrl, code } = await presentLive(presenter)
+    const dialog = presenterDialog(presenter)
     expect(await dialog.locator('.lectern-copresenter-link input').inputValue()).toMatch(/\?lectern=lct_share_/)
     await dialog.locator('img.lectern-qr[src^="data:image/png"]').waitFor()
     await dialog.screenshot({ path: join(OUTPUT, `presenter-dialog-${flavor}.png`) })
-    const code = new URL(attendeeUrl).searchParams.get('lectern')
-    expect(code).toMatch(/^lct_share_/)
 
     // A Node client holding the attendee link's redeemed token sees the notebook.
     const roomDoc = new Y.Doc()
-    const observer = await joinRoom({ relay: relay.url, doc: roomDoc, code: code!, WebSocket })
+    const observer = await joinRoom({ relay: relay.url, doc: roomDoc, code, WebSocket })
     observers.push(observer)
     await observer.synced
     expect(cellSources(roomDoc)).toEqual(['x = 1', 'print(x)'])
@@ -138,12 +131,37 @@ describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab
     await waitFor(() => cellSources(roomDoc)[2] === 'y = 2 # one # attendee', 'the attendee edit in the room')
     await waitForSources(presented, ['x = 1 + 41', 'print(x)', 'y = 2 # one # attendee'])
 
+    // The presenter reloads; meanwhile the attendee edits. The notebook resumes from the room (the
+    // file lacks the Lectern edits, or comes back from jupyter-collaboration with the same structs):
+    // Live again with the same link, the attendee's edit in, each cell once everywhere.
+    await presenter.reload()
+    await typeAtEnd(attendee, live.nth(1), ' # away')
+    await waitFor(() => cellSources(roomDoc)[1] === 'print(x) # away', 'the attendee edit while the presenter is away')
+    await waitForLab(presenter)
+    const resumed = ['x = 1 + 41', 'print(x) # away', 'y = 2 # one # attendee']
+    await waitForSources(presented, resumed, 30_000)
+    await expect.poll(() => presenter.locator('.lectern-live-badge').textContent(), { timeout: 30_000 }).toBe('● Live · 1')
+    await presenter.screenshot({ path: join(OUTPUT, `presenter-resumed-${flavor}.png`) })
+    expect(await storedKeys(presenter, 'lectern.presentation ')).toHaveLength(1)
+    // The presenter's admin guest is not where an attendee view of this browser would pick it up.
+    expect(await storedKeys(presenter, 'lectern.guestKey')).toEqual([])
+    await presenter.locator('.lectern-manage').click()
+    expect(await dialog.locator('.lectern-attendee-link input').inputValue()).toBe(attendeeUrl)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await typeAtEnd(presenter, presented.nth(2), ' # back')
+    resumed[2] += ' # back'
+    await waitForSources(live, resumed)
+    await waitFor(() => cellSources(roomDoc)[2] === resumed[2], 'the presenter edit after the reload in the room')
+    expect(cellSources(roomDoc)).toEqual(resumed)
+    await waitForSources(presented, resumed)
+
     // Write taken back: locked again, and what is typed now never reaches the room.
     await admin.setGrant(observer.room, attendeeGrant!.subject, { scope: 'read' })
     await expect.poll(() => banner(attendee).textContent()).toMatch(/\(read-only\)$/)
     await attemptEdits(attendee, 'AGAIN')
     await typeAtEnd(presenter, presented.nth(0), ' # two')
     await waitFor(() => cellSources(roomDoc)[0] === 'x = 1 + 41 # two', 'the presenter edit after the downgrade')
+    expect(cellSources(roomDoc)).toHaveLength(3)
     expect(cellSources(roomDoc).join('\n')).not.toMatch(/AGAIN|LOCKED/)
 
     // Reloading the attendee page rejoins the room without duplicating a cell.
@@ -160,10 +178,13 @@ describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab
     await presenter.locator('.lectern-stop').click()
     await expect.poll(() => banner(attendee).textContent(), { timeout: 10_000 }).toBe('The presenter ended this session')
     await expect.poll(() => presenter.locator('.lectern-present').count()).toBe(1)
+    expect(await storedKeys(presenter, 'lectern.presentation ')).toEqual([]) // nothing left to resume
     const before = await sessionsOpened(relay)
     await sleep(10_000) // an absence is asserted: no session opened or refused for 10 s
     expect(await sessionsOpened(relay)).toBe(before)
     expect(await presenterSessions(lab)).toBe(1)
+    // Every update the presenter's page sent was taken (the resumed one forwards the Jupyter room's).
+    expect(await relayMetrics(relay)).toMatch(/^lectern_failed_updates_total 0$/m)
   }, 240_000)
 })
 
@@ -179,6 +200,14 @@ async function attemptEdits(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Shift+Enter')
   await page.keyboard.press('Escape')
   for (const key of ['a', 'b', 'd', 'd', 'x', 'v']) await page.keyboard.press(key)
+}
+
+/** The page's localStorage keys that start with `prefix`. */
+function storedKeys(page: Page, prefix: string): Promise<string[]> {
+  return page.evaluate((start) => {
+    const { localStorage } = globalThis as unknown as { localStorage: { length: number; key(index: number): string | null } }
+    return Array.from({ length: localStorage.length }, (_, index) => localStorage.key(index) ?? '').filter((key) => key.startsWith(start))
+  }, prefix)
 }
 
 /** Kernel sessions on the server: only the presenter's notebook has one. */

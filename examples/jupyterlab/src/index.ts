@@ -1,11 +1,13 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette } from '@jupyterlab/apputils'
+import { PageConfig } from '@jupyterlab/coreutils'
 import { INotebookTracker, INotebookWidgetFactory, NotebookPanel, NotebookWidgetFactory } from '@jupyterlab/notebook'
 import { ISettingRegistry } from '@jupyterlab/settingregistry'
 import { LecternDrive } from './drive'
 import { askForCode, codeOfPage, FOLLOW_FACTORY, joinLive } from './join'
 import { LiveIndicator } from './live-indicator'
 import { PresenterController } from './presenter'
+import { SavedPresentations } from './saved-presentations'
 import { readSettings } from './settings'
 
 const PLUGIN_ID = 'lectern-jupyterlab:plugin'
@@ -30,11 +32,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return { name: identity?.display_name || identity?.name || 'A presenter', color: identity?.color ?? '#1976d2' }
     }
 
-    const controller = new PresenterController(settings, user)
+    const controller = new PresenterController(settings, user, new SavedPresentations(PageConfig.getBaseUrl()))
     app.docRegistry.addWidgetExtension('Notebook', {
       createNew: (panel: NotebookPanel) => {
         const indicator = new LiveIndicator(controller, panel)
         panel.toolbar.insertItem(10, 'lecternLive', indicator)
+        controller.opened(panel)
         return indicator
       },
     })

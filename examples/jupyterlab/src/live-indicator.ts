@@ -24,7 +24,12 @@ export class LiveIndicator extends Widget {
   private render(): void {
     const presentation = this.controller.presentationOf(this.panel)
     if (!presentation) {
-      this.node.replaceChildren(button('Present live', 'lectern-present', 'Present this notebook live', () => this.controller.present(this.panel)))
+      const present = button('Present live', 'lectern-present', 'Present this notebook live', () => this.controller.present(this.panel))
+      if (this.controller.isStarting(this.panel)) {
+        present.textContent = 'Connecting…'
+        present.disabled = true
+      }
+      this.node.replaceChildren(present)
       return
     }
     const badge = document.createElement('span')

@@ -86,7 +86,9 @@ export async function startJupyterLab(options: StartOptions): Promise<JupyterLab
       '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True',
       `--ServerApp.root_dir=${rootDir}`, '--LabApp.expose_app_in_browser=True',
     ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    // In its home: jupyter-collaboration keeps its document store (.jupyter_ystore.db) in the
+    // working directory, which would otherwise carry documents from one run into the next.
+    { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -102,6 +104,13 @@ export async function startJupyterLab(options: StartOptions): Promise<JupyterLab
       await rm(home, { recursive: true, force: true })
     },
   }
+}
+
+/** Changes this extension's settings on the server, as the Settings Editor does; pages loaded after see them. */
+export async function saveLecternSettings(lab: JupyterLabServer, values: Record<string, string>): Promise<void> {
+  const url = new URL('lab/api/settings/lectern-jupyterlab:plugin', lab.url)
+  const answer = await fetch(url, { method: 'PUT', body: JSON.stringify({ raw: JSON.stringify(values) }) })
+  if (!answer.ok) throw new Error(`saving the Lectern settings: ${answer.status} ${await answer.text()}`)
 }
 
 /** User settings of one plugin (`package:plugin`), as JupyterLab keeps them on disk. */

@@ -15,6 +15,19 @@ export function banner(page: Page): Locator {
   return page.locator('.lectern-Banner')
 }
 
+export function presenterDialog(page: Page): Locator {
+  return page.locator('.jp-Dialog')
+}
+
+/** Clicks Present live; resolves with the attendee link once the presenter's dialog shows it. */
+export async function presentLive(page: Page): Promise<{ attendeeUrl: string; code: string }> {
+  await page.locator('.lectern-present').click()
+  const attendeeUrl = await presenterDialog(page).locator('.lectern-attendee-link input').inputValue()
+  const code = new URL(attendeeUrl).searchParams.get('lectern')
+  if (!code?.startsWith('lct_share_')) throw new Error(`the attendee link ${attendeeUrl} carries no share code`)
+  return { attendeeUrl, code }
+}
+
 /** The text of each cell's editor, as shown. */
 export async function shownSources(cells: Locator): Promise<string[]> {
   return cells.locator('.cm-content').evaluateAll((nodes) =>
