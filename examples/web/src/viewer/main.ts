@@ -4,10 +4,10 @@
  * browser keeps. Everything about the room goes through `lectern/client`.
  */
 import * as Y from 'yjs'
-import { joinRoom, webStorage, type JoinOptions } from 'lectern/client'
+import { joinRoom, webStorage, type JoinOptions, type KeyStorage } from 'lectern/client'
 import { byId, h, replaceChildren } from '../dom.js'
 import { relayUrl, roomPagePath } from '../origin.js'
-import { explain } from './messages.js'
+import { explain, NO_ACCESS } from './messages.js'
 import { showRoom } from './room-view.js'
 
 const NAME_KEY = 'lectern.displayName'
@@ -46,13 +46,24 @@ function askName(code: string): void {
 }
 
 async function join(target: Pick<JoinOptions, 'room' | 'code' | 'displayName'>, displayName: string | undefined): Promise<void> {
+  // Whether this browser keeps a guest key: without one (and without a code) there is nothing to join with.
+  let keyKept = false
+  const kept = webStorage(localStorage)
+  const storage: KeyStorage = {
+    ...kept,
+    get: (key) => {
+      const value = kept.get(key)
+      keyKept ||= value !== null
+      return value
+    },
+  }
   try {
-    const handle = await joinRoom({ relay: relayUrl(), doc: new Y.Doc(), storage: webStorage(localStorage), ...target })
+    const handle = await joinRoom({ relay: relayUrl(), doc: new Y.Doc(), storage, ...target })
     // The code has done its job: the address bar (and history) now names the room instead.
     if (target.code) history.replaceState(null, '', roomPagePath(handle.room))
     showRoom(handle, main, displayName ?? localStorage.getItem(NAME_KEY) ?? undefined)
   } catch (error) {
-    fail(explain(error))
+    fail(target.code === undefined && !keyKept ? NO_ACCESS : explain(error))
   }
 }
 
@@ -62,4 +73,8 @@ function fail(message: string): void {
   replaceChildren(main, h('p', { className: 'error', role: 'alert' }, message))
 }
 
+// Another link opened in this tab differs only in its fragment, which loads nothing by itself.
+window.addEventListener('hashchange', () => {
+  if (location.pathname.startsWith('/join')) location.reload()
+})
 start()

@@ -1,11 +1,13 @@
 /** What the viewer tells people when a link or their access does not work, by the API's error code. */
+export const NO_ACCESS = 'This browser has no access to this room. Open a share link from the presenter.'
+
 const MESSAGES: Record<string, string> = {
   unknown_code: 'This link is not valid. Check that you opened the whole link.',
   link_expired: 'This link has expired. Ask the presenter for a new one.',
   link_used_up: 'This link has been used as many times as it allows. Ask the presenter for a new one.',
   link_revoked: 'The presenter has withdrawn this link.',
   no_grant: 'You have no access to this room (any more). Open a share link from the presenter.',
-  unauthorized: 'This browser has no access to this room. Open a share link from the presenter.',
+  unauthorized: NO_ACCESS,
   network_error: 'The relay cannot be reached. Check your connection and reload.',
 }
 
