@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { apiUrlOfRelay, LecternApi } from '../../protocol/api-client.js'
 import { useChromium } from '../support/browser.js'
 import type { TestRelay } from '../support/relay-fixture.js'
@@ -28,6 +29,14 @@ export function useWebBrowser(): () => Browser {
 export interface PageProblems {
   errors: string[]
   violations: string[]
+}
+
+/** Fails the test on anything its pages reported: an uncaught error or a CSP violation. */
+export function expectCleanPages(...pages: PageProblems[]): void {
+  for (const { errors, violations } of pages) {
+    expect(errors).toEqual([])
+    expect(violations).toEqual([])
+  }
 }
 
 export async function newPage(context: BrowserContext): Promise<{ page: Page; problems: PageProblems }> {

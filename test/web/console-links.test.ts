@@ -9,7 +9,7 @@ import { expect, it } from 'vitest'
 import { describeWithChromium } from '../support/browser.js'
 import { rawClient, useTestRelay, type RawClient, type TestRelay } from '../support/relay-fixture.js'
 import { adminApi, lecternApi, readAdminKey } from '../support/token-service-client.js'
-import { newPage, siteOf, useWebBrowser } from './browser.js'
+import { expectCleanPages, newPage, siteOf, useWebBrowser } from './browser.js'
 import { audienceRow, createLink, linkRow, openRoom, signInToConsole } from './console-page.js'
 import { readQrCode } from './qr-reader.js'
 
@@ -112,8 +112,7 @@ describeWithChromium('console: links and audience', () => {
     expect(await readQrCode(desk.locator('.shown-link svg.qr'))).toBe(url)
 
     console.log(`console: changes shown after (ms): ${JSON.stringify(shownAfter)}`)
-    expect(problems.errors).toEqual([])
-    expect(problems.violations).toEqual([])
+    expectCleanPages(problems)
     await context.close()
   })
 })

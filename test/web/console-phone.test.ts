@@ -2,11 +2,11 @@
  * The console on a phone (390×844): a presenter hands out a link from their phone, with its QR
  * code, and sees the audience; the page lays out at the phone's width and never scrolls sideways.
  */
-import { expect, it } from 'vitest'
+import { it } from 'vitest'
 import { describeWithChromium } from '../support/browser.js'
 import { rawClient, useTestRelay } from '../support/relay-fixture.js'
 import { lecternApi, readAdminKey } from '../support/token-service-client.js'
-import { PHONE, newPage, screenshotPath, siteOf, useWebBrowser } from './browser.js'
+import { expectCleanPages, newPage, PHONE, screenshotPath, siteOf, useWebBrowser } from './browser.js'
 import { audienceRow, createLink, openRoom, signInToConsole } from './console-page.js'
 import { expectFitsThePhone } from './phone-layout.js'
 
@@ -28,8 +28,7 @@ describeWithChromium('console: on a phone', () => {
     await audienceRow(page, 'Grace Brewster').and(page.locator('[data-connected=true]')).waitFor()
     await expectFitsThePhone(page)
     await page.screenshot({ path: screenshotPath('console-phone'), fullPage: true })
-    expect(problems.errors).toEqual([])
-    expect(problems.violations).toEqual([])
+    expectCleanPages(problems)
     session.ws.close()
     await context.close()
   })

@@ -15,7 +15,7 @@ import { describeWithChromium } from '../support/browser.js'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
 import { useTestRelay, type TestRelay } from '../support/relay-fixture.js'
 import { adminApi, lecternApi } from '../support/token-service-client.js'
-import { newPage, recordRequests, screenshotPath, siteOf, useWebBrowser, type PageProblems } from './browser.js'
+import { expectCleanPages, newPage, recordRequests, screenshotPath, siteOf, useWebBrowser } from './browser.js'
 import { signInToConsole } from './console-page.js'
 
 describeWithChromium('console: signing in with each credential', () => {
@@ -36,11 +36,6 @@ describeWithChromium('console: signing in with each credential', () => {
   async function presenterContext(): Promise<{ context: BrowserContext; requested: string[] }> {
     const context = await browser().newContext({ viewport: { width: 1280, height: 900 } })
     return { context, requested: recordRequests(context) }
-  }
-
-  function expectClean(problems: PageProblems): void {
-    expect(problems.errors).toEqual([])
-    expect(problems.violations).toEqual([])
   }
 
   it('an allowed presenter opens a room of their own; a prefix grant is listed as a prefix', async () => {
@@ -94,7 +89,7 @@ describeWithChromium('console: signing in with each credential', () => {
     await page.locator('.room-list .room', { hasText: 'Intro to Yjs' }).waitFor()
     expect(requested.length).toBeGreaterThan(0)
     expect(requested.filter((url) => url.includes(credential))).toEqual([])
-    expectClean(problems)
+    expectCleanPages(problems)
     await context.close()
   })
 
@@ -129,7 +124,7 @@ describeWithChromium('console: signing in with each credential', () => {
     for (const credential of [sam, guestKey, 'lct_guest_not-a-real-key']) {
       expect(requested.filter((url) => url.includes(credential))).toEqual([])
     }
-    expectClean(problems)
+    expectCleanPages(problems)
     await context.close()
   })
 })

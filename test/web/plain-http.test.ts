@@ -8,7 +8,7 @@ import { expect, it } from 'vitest'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay } from '../support/relay-fixture.js'
 import { readAdminKey } from '../support/token-service-client.js'
-import { PHONE, newPage, useWebBrowser } from './browser.js'
+import { expectCleanPages, newPage, PHONE, useWebBrowser } from './browser.js'
 import { createLink, openRoom, signInToConsole } from './console-page.js'
 import { presenterClient, writeNotebook } from './room-writer.js'
 
@@ -50,10 +50,7 @@ describeWithChromium('web app over plain http, not on loopback', () => {
     await viewer.getByRole('button', { name: 'Join' }).click()
     await viewer.locator('.cell-markdown h1', { hasText: 'Lecture 1' }).waitFor()
     await viewer.locator('#status', { hasText: 'live' }).waitFor()
-    for (const { errors, violations } of [problems, viewerProblems]) {
-      expect(errors).toEqual([])
-      expect(violations).toEqual([])
-    }
+    expectCleanPages(problems, viewerProblems)
     await phone.close()
     await context.close()
     presenter.destroy()

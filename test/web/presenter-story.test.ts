@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core'
 import { readAdminKey } from '../support/token-service-client.js'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay, waitFor } from '../support/relay-fixture.js'
-import { PHONE, newPage, screenshotPath, useWebBrowser, type PageProblems } from './browser.js'
+import { expectCleanPages, newPage, type PageProblems, PHONE, screenshotPath, useWebBrowser } from './browser.js'
 import { audienceRow, createLink, linkRow, openRoom, signInToConsole } from './console-page.js'
 import { ORANGE_PNG, cellMap, cellSource, presenterClient, writeNotebook } from './room-writer.js'
 
@@ -152,10 +152,7 @@ describeWithChromium('web app: the presenter story', () => {
     // Share codes live in the URL fragment, the admin key in a header: no request line ever carried one.
     expect(requestLines.length).toBeGreaterThan(0)
     expect(requestLines.filter((line) => line.includes('lct_share_') || line.includes(adminKey))).toEqual([])
-    for (const { errors, violations } of problems) {
-      expect(errors).toEqual([])
-      expect(violations).toEqual([])
-    }
+    expectCleanPages(...problems)
     await presenterContext.close()
     await phone.close()
     notebook.destroy()

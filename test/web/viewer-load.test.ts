@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay } from '../support/relay-fixture.js'
 import { adminApi } from '../support/token-service-client.js'
-import { newPage, siteOf, useWebBrowser } from './browser.js'
+import { expectCleanPages, newPage, siteOf, useWebBrowser } from './browser.js'
 import { ORANGE_PNG, presenterClient, writeNotebook, type CellInput } from './room-writer.js'
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
@@ -97,7 +97,7 @@ describeWithChromium('viewer: load time on loopback', () => {
       await page.reload()
       warmReload.push(await documentShownAt(page))
       const keptState = await context.storageState()
-      expect(problems.errors).toEqual([])
+      expectCleanPages(problems)
       await context.close()
 
       // A first visit to /r/ROOM with a guest key kept from before, and an empty cache.

@@ -7,7 +7,7 @@
 import { expect, it } from 'vitest'
 import { describeWithChromium } from '../support/browser.js'
 import { useTestRelay } from '../support/relay-fixture.js'
-import { PHONE, joinAsViewer, screenshotPath, useWebBrowser } from './browser.js'
+import { expectCleanPages, joinAsViewer, PHONE, screenshotPath, useWebBrowser } from './browser.js'
 import { expectFitsThePhone } from './phone-layout.js'
 import { ORANGE_PNG, presenterClient, writeNotebook } from './room-writer.js'
 
@@ -40,8 +40,7 @@ describeWithChromium('viewer: on a phone', () => {
     expect(table.scrolls).toBe(true)
     expect(table.width).toBeLessThanOrEqual(390)
     await page.screenshot({ path: screenshotPath('viewer-phone-notebook'), fullPage: true })
-    expect(problems.errors).toEqual([])
-    expect(problems.violations).toEqual([])
+    expectCleanPages(problems)
     await context.close()
     presenter.destroy()
   })
@@ -56,8 +55,7 @@ describeWithChromium('viewer: on a phone', () => {
     await page.locator('.text-document .cm-content', { hasText: 'TOKEN' }).waitFor()
     await expectFitsThePhone(page)
     await page.screenshot({ path: screenshotPath('viewer-phone-text'), fullPage: true })
-    expect(problems.errors).toEqual([])
-    expect(problems.violations).toEqual([])
+    expectCleanPages(problems)
     await context.close()
     presenter.destroy()
   })
