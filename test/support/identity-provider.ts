@@ -8,8 +8,8 @@ import { makeDataDir } from './relay-fixture.js'
 export interface TestIdentityProvider {
   /** The token service settings that trust this provider. */
   settings: IdentitySettings
-  /** An identity token for `sub`, member of `groups`, valid for five minutes. */
-  identify(sub: string, groups: string[]): Promise<string>
+  /** An identity token for `sub`, member of `groups`, valid for five minutes (or `expiresIn`, as jose reads it: '2s'). */
+  identify(sub: string, groups: string[], expiresIn?: string): Promise<string>
   dispose(): Promise<void>
 }
 
@@ -20,13 +20,13 @@ export async function startIdentityProvider(): Promise<TestIdentityProvider> {
   await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }))
   return {
     settings: { jwksFile, issuer: 'idp', audience: 'lectern', userClaim: 'sub', groupsClaim: 'groups', clockToleranceSeconds: 5 },
-    identify: (sub, groups) =>
+    identify: (sub, groups, expiresIn = '5m') =>
       new SignJWT({ groups })
         .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
         .setIssuer('idp')
         .setAudience('lectern')
         .setSubject(sub)
-        .setExpirationTime('5m')
+        .setExpirationTime(expiresIn)
         .sign(privateKey),
     dispose: () => rm(dir, { recursive: true, force: true }),
   }

@@ -127,4 +127,20 @@ describeWithChromium('console: signing in with each credential', () => {
     expectCleanPages(problems)
     await context.close()
   })
+
+  it('sends a presenter whose identity token expired back to sign in, saying why', async () => {
+    const { relay, idp } = await startRelay()
+    // The relay allows 5 s of clock skew: the token is refused about 7 s from now.
+    const shortLived = await idp.identify('ada', ['staff'], '2s')
+    const { context } = await presenterContext()
+    const { page, problems } = await newPage(context)
+    await signInToConsole(page, siteOf(relay), shortLived)
+    await page.locator('form.new-room').getByRole('button', { name: 'New room' }).click()
+    await page.locator('.room-panel .links').waitFor()
+    await page.locator('form.sign-in .error', { hasText: 'no longer accepted' }).waitFor()
+    await expect(page.locator('.room-panel').count()).resolves.toBe(0)
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0)
+    expectCleanPages(problems)
+    await context.close()
+  })
 })

@@ -9,6 +9,7 @@ import { RoomPanel } from './room-panel.js'
 import { forgetCredential, presenterName, signIn, signInForm, storeCredential, storedCredential, type Presenter } from './sign-in.js'
 
 const LIVE_ROOMS_POLL_MS = 5000
+const EXPIRED = 'Your key or token is no longer accepted (an identity token lasts only a while): sign in again.'
 const main = byId('app')
 const who = byId('who')
 let panel: RoomPanel | undefined
@@ -31,19 +32,20 @@ async function start(credential: string | null, remember = false, problem?: stri
 }
 
 function showConsole(presenter: Presenter): void {
-  const signOut = h('button', { type: 'button', className: 'secondary' }, 'Sign out')
-  signOut.addEventListener('click', () => {
+  const signOut = (problem?: string) => {
     clearInterval(roomPoll)
     panel?.close()
     forgetCredential()
     replaceChildren(who)
-    void start(null)
-  })
-  replaceChildren(who, h('span', { className: 'presenter-name' }, presenterName(presenter.caller)), ' ', signOut)
+    void start(null, false, problem)
+  }
+  const signOutButton = h('button', { type: 'button', className: 'secondary' }, 'Sign out')
+  signOutButton.addEventListener('click', () => signOut())
+  replaceChildren(who, h('span', { className: 'presenter-name' }, presenterName(presenter.caller)), ' ', signOutButton)
   const area = h('div', { className: 'room-area' }, h('p', { className: 'hint' }, 'Pick a room, or open one by name.'))
   const rooms = new RoomList(presenter, (room, label) => {
     panel?.close()
-    panel = new RoomPanel(presenter.api, room, label, presenter.caller.subject)
+    panel = new RoomPanel(presenter.api, room, label, presenter.caller.subject, () => signOut(EXPIRED))
     replaceChildren(area, panel.element)
   })
   // The rooms open on the relay now (server admin only), with how many are connected.

@@ -4,7 +4,7 @@
  * and leaves show up within a second without reloading: a change waits at most one interval for
  * the next poll, plus the poll itself (two small reads).
  */
-import type { GrantWithSessions, LecternApi, Link } from 'lectern/client'
+import { LecternApiError, type GrantWithSessions, type LecternApi, type Link } from 'lectern/client'
 import { h } from '../dom.js'
 import { roomPagePath } from '../origin.js'
 import { AudienceView } from './audience-view.js'
@@ -25,8 +25,17 @@ export class RoomPanel {
   private again = false
   private readonly onVisibility = () => this.refresh()
 
-  /** `label`: what the presenter called the room; `self`: their subject, whose own grant the audience marks. */
-  constructor(private readonly api: LecternApi, readonly room: string, label: string | undefined, self: string | undefined) {
+  /**
+   * `label`: what the presenter called the room; `self`: their subject, whose own grant the audience
+   * marks; `refused`: called when the API no longer accepts the credential (an identity token expires).
+   */
+  constructor(
+    private readonly api: LecternApi,
+    readonly room: string,
+    label: string | undefined,
+    self: string | undefined,
+    private readonly refused: () => void,
+  ) {
     const refresh = () => this.refresh()
     this.links = new LinksView(api, room, refresh)
     this.audience = new AudienceView(api, room, self, refresh)
@@ -64,6 +73,10 @@ export class RoomPanel {
     Promise.all([this.api.listLinks(this.room), this.api.listGrants(this.room)]).then(
       ([links, grants]) => this.show(links, grants),
       (error: Error) => {
+        if (error instanceof LecternApiError && error.status === 401) {
+          this.close()
+          return this.refused()
+        }
         this.problem.hidden = false
         this.problem.textContent = `Could not load the room: ${error.message}`
       },
