@@ -4,78 +4,53 @@
  * follows; one who is not allowed is told what to do; and a notebook presented into a configured
  * room that holds another one replaces it rather than merging with it.
  */
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import * as Y from 'yjs'
 import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
-import { joinRoom, type RoomHandle } from '../../client/index.js'
-import { LecternApi } from '../../protocol/api-client.js'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
-import { startTestRelay, type TestRelay } from '../support/relay-fixture.js'
-import { launchChromium } from '../support/browser.js'
-import { openLab, OUTPUT, screenshotOnFailure } from './support/browser.js'
-import { missingPrerequisites, saveLecternSettings, startJupyterLab, type JupyterLabServer } from './support/jupyterlab.js'
+import { openLab, OUTPUT } from './support/browser.js'
+import { missingPrerequisites, saveLecternSettings } from './support/jupyterlab.js'
 import { cellSources, writeNotebook } from './support/notebook.js'
 import { liveCells, presentLive, presenterCells, presenterDialog, typeAtEnd, waitForSources } from './support/pages.js'
+import { useLabStory } from './support/story.js'
 
 const missing = missingPrerequisites()
 
 describe.skipIf(missing.length > 0)('JupyterLab with identity tokens (base)', () => {
-  let idp: TestIdentityProvider
-  let relay: TestRelay
-  let admin: LecternApi
-  let lab: JupyterLabServer
-  let browser: Browser
-  const observers: RoomHandle[] = []
-  const pages = screenshotOnFailure('identity')
-  /** The room the relay opened for Ada (the last test presents another notebook into it). */
-  let adasRoom: string | undefined
-
+  let idp: TestIdentityProvider | undefined
   /** The extension's settings for a presenter who signs in with `token` (a hub would provide it). */
   const identitySettings = (token: string, room = ''): Record<string, string> => ({
-    relayUrl: relay.url,
+    relayUrl: story.relay.url,
     presenterAuth: 'identityToken',
     identityToken: token,
     room,
   })
-
-  /** A Node client that redeems the attendee code: what the room holds, as an attendee gets it. */
-  async function observe(code: string): Promise<{ doc: Y.Doc; room: string }> {
-    const doc = new Y.Doc()
-    const observer = await joinRoom({ relay: relay.url, doc, code, WebSocket })
-    observers.push(observer)
-    await observer.synced
-    return { doc, room: observer.room }
+  const identify = (user: string, groups: string[]): Promise<string> => {
+    if (!idp) throw new Error('no identity provider yet')
+    return idp.identify(user, groups)
   }
+  const story = useLabStory('identity', {
+    flavor: 'base',
+    relayOptions: async () => {
+      idp = await startIdentityProvider()
+      return { tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings, roomCreators: ['group:staff'] } }
+    },
+    // Sam is a student: not among the room creators.
+    lecternSettings: async () => identitySettings(await identify('sam', ['students'])),
+  })
+  /** The room the relay opened for Ada (the last test presents another notebook into it). */
+  let adasRoom: string | undefined
 
   beforeAll(async () => {
-    idp = await startIdentityProvider()
-    relay = await startTestRelay({}, {
-      tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings, roomCreators: ['group:staff'] },
-    })
-    const adminKey = (await readFile(join(relay.dataDir, 'admin.key'), 'utf8')).trim()
-    admin = new LecternApi({ api: `http://127.0.0.1:${relay.port}/api/v1`, credential: adminKey })
-    // Sam is a student: not among the room creators.
-    lab = await startJupyterLab({ flavor: 'base', lecternSettings: identitySettings(await idp.identify('sam', ['students'])) })
-    browser = await launchChromium()
-    await writeNotebook(join(lab.rootDir, 'lecture.ipynb'), ['a = 1', 'print(a)'])
-    await writeNotebook(join(lab.rootDir, 'lab.ipynb'), ['b = 2'])
-  }, 120_000)
+    await writeNotebook(join(story.lab.rootDir, 'lecture.ipynb'), ['a = 1', 'print(a)'])
+    await writeNotebook(join(story.lab.rootDir, 'lab.ipynb'), ['b = 2'])
+  })
 
-  afterAll(async () => {
-    for (const observer of observers) observer.destroy()
-    await browser?.close()
-    await lab?.stop()
-    await relay?.dispose()
-    await idp?.dispose()
-  }, 60_000)
+  afterAll(() => idp?.dispose())
 
   it('a presenter who may not open rooms is told to set a room or ask the operator', async () => {
-    const page = await openLab(browser, `${lab.url}lab/workspaces/sam/tree/lecture.ipynb`)
-    pages.push(page)
+    const page = await openLab(story.browser, `${story.lab.url}lab/workspaces/sam/tree/lecture.ipynb`)
+    story.pages.push(page)
     await waitForSources(presenterCells(page), ['a = 1', 'print(a)'], 60_000)
     await page.locator('.lectern-present').click()
     const dialog = page.locator('.jp-Dialog')
@@ -92,23 +67,24 @@ describe.skipIf(missing.length > 0)('JupyterLab with identity tokens (base)', ()
   })
 
   it('a room creator presents in a room the relay opens for them, which an attendee follows', async () => {
-    await saveLecternSettings(lab, identitySettings(await idp.identify('ada', ['staff'])))
-    const presenter = await openLab(browser, `${lab.url}lab/workspaces/ada/tree/lecture.ipynb`)
-    pages.push(presenter)
+    await saveLecternSettings(story.lab, identitySettings(await identify('ada', ['staff'])))
+    const presenter = await openLab(story.browser, `${story.lab.url}lab/workspaces/ada/tree/lecture.ipynb`)
+    story.pages.push(presenter)
     const presented = presenterCells(presenter)
     await waitForSources(presented, ['a = 1', 'print(a)'], 60_000)
     const { attendeeUrl, code } = await presentLive(presenter)
-    const { doc, room } = await observe(code)
+    const { doc, observer } = await story.observe(code)
+    const { room } = observer
     expect(room).toMatch(/^u\/ada\/[A-Za-z0-9_-]{16}$/)
     expect(cellSources(doc)).toEqual(['a = 1', 'print(a)'])
-    expect(await admin.listGrants(room)).toContainEqual(
+    expect(await story.admin.listGrants(room)).toContainEqual(
       expect.objectContaining({ subject: 'user:ada', scope: 'admin', label: 'lecture.ipynb' }),
     )
     await expect.poll(() => presenterDialog(presenter).locator('.lectern-audience').textContent()).toContain(`room ${room}`)
     await presenterDialog(presenter).getByRole('button', { name: 'Close' }).click()
 
-    const attendee = await openLab(browser, attendeeUrl)
-    pages.push(attendee)
+    const attendee = await openLab(story.browser, attendeeUrl)
+    story.pages.push(attendee)
     await waitForSources(liveCells(attendee), ['a = 1', 'print(a)'])
     await typeAtEnd(presenter, presented.nth(1), ' # live')
     await waitForSources(liveCells(attendee), ['a = 1', 'print(a) # live'])
@@ -123,14 +99,14 @@ describe.skipIf(missing.length > 0)('JupyterLab with identity tokens (base)', ()
   it('a notebook presented into a configured room that holds another replaces it, never merges', async () => {
     const room = adasRoom
     if (room === undefined) throw new Error('the previous test opened no room')
-    await saveLecternSettings(lab, identitySettings(await idp.identify('ada', ['staff']), room))
-    const presenter = await openLab(browser, `${lab.url}lab/workspaces/ada-lab/tree/lab.ipynb`)
-    pages.push(presenter)
+    await saveLecternSettings(story.lab, identitySettings(await identify('ada', ['staff']), room))
+    const presenter = await openLab(story.browser, `${story.lab.url}lab/workspaces/ada-lab/tree/lab.ipynb`)
+    story.pages.push(presenter)
     const presented = presenterCells(presenter)
     await waitForSources(presented, ['b = 2'], 60_000)
     const { code } = await presentLive(presenter)
-    const { doc, room: presentedIn } = await observe(code)
-    expect(presentedIn).toBe(room)
+    const { doc, observer } = await story.observe(code)
+    expect(observer.room).toBe(room)
     expect(cellSources(doc)).toEqual(['b = 2'])
     await presenterDialog(presenter).getByRole('button', { name: 'Close' }).click()
     await waitForSources(presented, ['b = 2'])

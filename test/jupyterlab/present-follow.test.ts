@@ -1,22 +1,19 @@
 /**
  * The JupyterLab stories of issue 10, in a real JupyterLab 4.6 (with and without
  * jupyter-collaboration) from the venvs that examples/jupyterlab/scripts/ci.sh makes, driven
- * through Debian's Chromium: present, follow read-only, take the floor, lose it, be ended.
+ * through Debian's Chromium: present, follow read-only, take the floor, lose it, be ended; the
+ * presenter reloads mid-way and picks the presentation up again.
  */
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import * as Y from 'yjs'
-import { joinRoom, type RoomHandle } from '../../client/index.js'
-import { LecternApi } from '../../protocol/api-client.js'
-import { sleep, startTestRelay, waitFor, type TestRelay } from '../support/relay-fixture.js'
-import { launchChromium } from '../support/browser.js'
-import { openLab, OUTPUT, screenshotOnFailure, waitForLab } from './support/browser.js'
-import { missingPrerequisites, startJupyterLab, type Flavor, type JupyterLabServer } from './support/jupyterlab.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { sleep, waitFor, type TestRelay } from '../support/relay-fixture.js'
+import { openLab, OUTPUT, waitForLab } from './support/browser.js'
+import { missingPrerequisites, type Flavor, type JupyterLabServer } from './support/jupyterlab.js'
 import { cellSources, writeNotebook } from './support/notebook.js'
 import { banner, liveCells, presentLive, presenterCells, presenterDialog, typeAtEnd, waitForSources } from './support/pages.js'
+import { useLabStory } from './support/story.js'
 
 const missing = missingPrerequisites()
 if (missing.length > 0 && process.env['CI'] !== 'true') {
@@ -42,30 +39,10 @@ async function sessionsOpened(relay: TestRelay): Promise<number> {
 }
 
 describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab (%s)', (flavor) => {
-  let relay: TestRelay
-  let lab: JupyterLabServer
-  let browser: Browser
-  let admin: LecternApi
-  const observers: RoomHandle[] = []
-  const pages = screenshotOnFailure(flavor)
-
-  beforeAll(async () => {
-    relay = await startTestRelay()
-    const adminKey = (await readFile(join(relay.dataDir, 'admin.key'), 'utf8')).trim()
-    admin = new LecternApi({ api: `http://127.0.0.1:${relay.port}/api/v1`, credential: adminKey })
-    lab = await startJupyterLab({ flavor, lecternSettings: { relayUrl: relay.url, adminKey } })
-    browser = await launchChromium()
-    await mkdir(OUTPUT, { recursive: true })
-  }, 120_000)
-
-  afterAll(async () => {
-    for (const observer of observers) observer.destroy()
-    await browser?.close()
-    await lab?.stop()
-    await relay?.dispose()
-  }, 60_000)
+  const story = useLabStory(flavor, { flavor, lecternSettings: (relay, adminKey) => ({ relayUrl: relay.url, adminKey }) })
 
   it('presents a notebook, which an attendee follows read-only, gets write, loses it, and is ended', async () => {
+    const { relay, admin, lab, browser, pages } = story
     await writeNotebook(join(lab.rootDir, 'talk.ipynb'), ['x = 1', 'print(x)'])
     // The presenter in a workspace of their own: both people share one JupyterLab server here.
     const presenter = await openLab(browser, `${lab.url}lab/workspaces/presenter/tree/talk.ipynb`)
@@ -81,10 +58,7 @@ describe.skipIf(missing.length > 0).each<Flavor>(['base', 'collab'])('JupyterLab
     await dialog.screenshot({ path: join(OUTPUT, `presenter-dialog-${flavor}.png`) })
 
     // A Node client holding the attendee link's redeemed token sees the notebook.
-    const roomDoc = new Y.Doc()
-    const observer = await joinRoom({ relay: relay.url, doc: roomDoc, code, WebSocket })
-    observers.push(observer)
-    await observer.synced
+    const { doc: roomDoc, observer } = await story.observe(code)
     expect(cellSources(roomDoc)).toEqual(['x = 1', 'print(x)'])
     await dialog.getByRole('button', { name: 'Close' }).click()
 
