@@ -32,7 +32,7 @@ describeWithChromium('viewer: links that do not let you in', () => {
       await page.goto(`${site}${path}`)
       if (join) await page.getByRole('button', { name: 'Join' }).click()
       await page.locator('#status[data-status=offline]').waitFor()
-      return page.locator('main .error[role=alert]').textContent()
+      return page.locator('main > .error[role=alert]').textContent()
     }
     const expectNoDocument = async (viewer: Page) => expect(viewer.locator('.document').count()).resolves.toBe(0)
     await expect(refusal(`/join#${expired.code}`, true)).resolves.toBe('This link has expired. Ask the presenter for a new one.')
@@ -41,7 +41,9 @@ describeWithChromium('viewer: links that do not let you in', () => {
     await expect(refusal(`/join#${revoked.code}`, true)).resolves.toBe('The presenter has withdrawn this link.')
     await expect(refusal('/join#lct_share_not-a-code', true)).resolves.toBe('This link is not valid. Check that you opened the whole link.')
     await expect(refusal('/join', false)).resolves.toMatch(/^This page needs a share link from the presenter/)
-    await expect(refusal(`/r/${room}`, false)).resolves.toBe('This browser has no access to this room. Open a share link from the presenter.')
+    await expect(refusal(`/r/${room}`, false)).resolves.toBe(
+      'This browser has no access to this room. Sign in with an identity token that has access, or open a share link from the presenter.',
+    )
     await expectNoDocument(page)
 
     // A guest whose access was taken away comes back to /r/ROOM with the key this browser kept.
@@ -52,7 +54,9 @@ describeWithChromium('viewer: links that do not let you in', () => {
     const grant = (await admin.listGrants(room)).find((candidate) => candidate.linkId === open.link.id)
     await admin.revokeGrant(room, grant!.subject)
     await page.locator('.notice.ended').waitFor()
-    await expect(refusal(`/r/${room}`, false)).resolves.toBe('You have no access to this room (any more). Open a share link from the presenter.')
+    await expect(refusal(`/r/${room}`, false)).resolves.toBe(
+      'You have no access to this room (any more). Sign in with an identity token that has access, or open a share link from the presenter.',
+    )
     expectCleanPages(problems)
     await context.close()
   })

@@ -6,7 +6,8 @@
 import { byId, h, replaceChildren } from '../dom.js'
 import { RoomList } from './room-list.js'
 import { RoomPanel } from './room-panel.js'
-import { forgetCredential, presenterName, signIn, signInForm, storeCredential, storedCredential, type Presenter } from './sign-in.js'
+import { forgetCredential, storeCredential, storedCredential } from '../credential.js'
+import { presenterName, signIn, signInForm, type Presenter } from './sign-in.js'
 
 const LIVE_ROOMS_POLL_MS = 5000
 const EXPIRED = 'Your key or token is no longer accepted (an identity token lasts only a while): sign in again.'
@@ -22,7 +23,7 @@ async function start(credential: string | null, remember = false, problem?: stri
   replaceChildren(main, h('p', { className: 'waiting' }, 'Signing in…'))
   try {
     const presenter = await signIn(credential)
-    storeCredential(credential, remember || localStorage.getItem('lectern.present.credential') !== null)
+    storeCredential(credential, remember)
     showConsole(presenter)
   } catch (error) {
     forgetCredential()

@@ -39,12 +39,14 @@ export class RoomPanel {
     const refresh = () => this.refresh()
     this.links = new LinksView(api, room, refresh)
     this.audience = new AudienceView(api, room, self, refresh)
-    const viewer = h('a', { href: roomPagePath(room), target: '_blank', rel: 'noopener' }, 'viewer page')
+    // 'opener': the new tab starts with a copy of this tab's session storage, so the viewer finds
+    // the credential signed in here (target=_blank alone implies noopener, which copies nothing).
+    const viewer = h('a', { className: 'open-viewer', href: roomPagePath(room), target: '_blank', rel: 'opener' }, 'Open the viewer')
     this.element = h(
       'div',
       { className: 'room-panel', data: { room } },
       h('h2', { className: 'room-title' }, label ? h('span', { className: 'room-label' }, label) : null, h('span', { className: 'room-name' }, room)),
-      h('p', { className: 'hint' }, 'People who already have access can also open the ', viewer, '.'),
+      h('p', { className: 'hint' }, viewer, ' in a new tab to watch the room (or, with write or admin access, edit a text document in it), as anyone with access can.'),
       this.problem,
       this.links.element,
       this.audience.element,

@@ -1,13 +1,14 @@
 /**
  * The viewer page. /join#CODE: ask for a name, redeem the code (it never leaves the fragment, so no
- * request line or log carries it), then move to /r/ROOM. /r/ROOM: join with the guest key this
- * browser keeps. Everything about the room goes through `lectern/client`.
+ * request line or log carries it), then move to /r/ROOM. /r/ROOM: join with what this browser
+ * keeps (room-access.ts). Everything about the room goes through `lectern/client`.
  */
 import * as Y from 'yjs'
-import { joinRoom, webStorage, type JoinOptions, type KeyStorage } from 'lectern/client'
+import { joinRoom, webStorage, type JoinOptions } from 'lectern/client'
 import { byId, h, replaceChildren } from '../dom.js'
 import { relayUrl, roomPagePath } from '../origin.js'
-import { explain, NO_ACCESS } from './messages.js'
+import { explain } from './messages.js'
+import { openRoomPage } from './room-access.js'
 import { showRoom } from './room-view.js'
 
 const NAME_KEY = 'lectern.displayName'
@@ -19,7 +20,10 @@ function start(): void {
   if (code) return askName(code)
   if (location.pathname.startsWith('/r/')) {
     const room = decodeURIComponent(location.pathname.slice(3))
-    return void join({ room }, undefined)
+    byId('room-name').textContent = room
+    // An identity user who may write is named by their user name unless they gave one here.
+    const nameOf = (subject: string | undefined) => localStorage.getItem(NAME_KEY) ?? subject?.match(/^user:(.+)$/)?.[1]
+    return void openRoomPage(room, { show: (handle) => showRoom(handle, main, nameOf(handle.subject)), fail })
   }
   fail('This page needs a share link from the presenter (it looks like …/join#lct_share_…).')
 }
@@ -45,32 +49,21 @@ function askName(code: string): void {
   input.focus()
 }
 
-async function join(target: Pick<JoinOptions, 'room' | 'code' | 'displayName'>, displayName: string | undefined): Promise<void> {
-  // Whether this browser keeps a guest key: without one (and without a code) there is nothing to join with.
-  let keyKept = false
-  const kept = webStorage(localStorage)
-  const storage: KeyStorage = {
-    ...kept,
-    get: (key) => {
-      const value = kept.get(key)
-      keyKept ||= value !== null
-      return value
-    },
-  }
+async function join(target: Pick<JoinOptions, 'code' | 'displayName'>, displayName: string | undefined): Promise<void> {
   try {
-    const handle = await joinRoom({ relay: relayUrl(), doc: new Y.Doc(), storage, ...target })
+    const handle = await joinRoom({ relay: relayUrl(), doc: new Y.Doc(), storage: webStorage(localStorage), ...target })
     // The code has done its job: the address bar (and history) now names the room instead.
-    if (target.code) history.replaceState(null, '', roomPagePath(handle.room))
-    showRoom(handle, main, displayName ?? localStorage.getItem(NAME_KEY) ?? undefined)
+    history.replaceState(null, '', roomPagePath(handle.room))
+    showRoom(handle, main, displayName)
   } catch (error) {
-    fail(target.code === undefined && !keyKept ? NO_ACCESS : explain(error))
+    fail(explain(error))
   }
 }
 
-function fail(message: string): void {
+function fail(message: string, ...next: Node[]): void {
   byId('status').dataset['status'] = 'offline'
   byId('status').textContent = 'not connected'
-  replaceChildren(main, h('p', { className: 'error', role: 'alert' }, message))
+  replaceChildren(main, h('p', { className: 'error', role: 'alert' }, message), ...next)
 }
 
 // Another link opened in this tab differs only in its fragment, which loads nothing by itself.
