@@ -2,8 +2,10 @@
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { afterEach } from 'vitest'
 import type { IdentitySettings } from '../../auth/identity.js'
-import { makeDataDir } from './relay-fixture.js'
+import { TOKEN_SERVICE_DEFAULTS, type TokenServiceSettings } from '../../auth/service/settings.js'
+import { makeDataDir, type RelayFixture, type TestRelay } from './relay-fixture.js'
 
 export interface TestIdentityProvider {
   /** The token service settings that trust this provider. */
@@ -29,5 +31,25 @@ export async function startIdentityProvider(): Promise<TestIdentityProvider> {
         .setExpirationTime(expiresIn)
         .sign(privateKey),
     dispose: () => rm(dir, { recursive: true, force: true }),
+  }
+}
+
+/**
+ * For a test file: starts the test's relay trusting a fresh test identity provider, with
+ * `tokenService` over the defaults (such as `roomCreators`); the provider goes after each test.
+ */
+export function useIdentityRelay(
+  fixture: RelayFixture,
+  tokenService: Partial<TokenServiceSettings> = {},
+): () => Promise<{ relay: TestRelay; idp: TestIdentityProvider }> {
+  let idp: TestIdentityProvider | undefined
+  afterEach(async () => {
+    await idp?.dispose()
+    idp = undefined
+  })
+  return async () => {
+    idp = await startIdentityProvider()
+    const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, ...tokenService, identity: idp.settings } })
+    return { relay, idp }
   }
 }

@@ -8,30 +8,18 @@
  *   cannot open rooms, and the guest still runs the room it administers;
  * - no credential ever appears in a URL the pages request.
  */
-import { afterEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { BrowserContext } from 'playwright-core'
-import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { describeWithChromium } from '../support/browser.js'
-import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
-import { useTestRelay, type TestRelay } from '../support/relay-fixture.js'
+import { useIdentityRelay } from '../support/identity-provider.js'
+import { useTestRelay } from '../support/relay-fixture.js'
 import { adminApi, lecternApi } from '../support/token-service-client.js'
 import { expectCleanPages, newPage, recordRequests, screenshotPath, siteOf, useWebBrowser } from './browser.js'
 import { signInToConsole } from './console-page.js'
 
 describeWithChromium('console: signing in with each credential', () => {
-  const fixture = useTestRelay()
+  const startRelay = useIdentityRelay(useTestRelay(), { roomCreators: ['group:staff'] })
   const browser = useWebBrowser()
-  let idp: TestIdentityProvider | undefined
-  afterEach(async () => {
-    await idp?.dispose()
-    idp = undefined
-  })
-
-  async function startRelay(): Promise<{ relay: TestRelay; idp: TestIdentityProvider }> {
-    idp = await startIdentityProvider()
-    const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings, roomCreators: ['group:staff'] } })
-    return { relay, idp }
-  }
 
   async function presenterContext(): Promise<{ context: BrowserContext; requested: string[] }> {
     const context = await browser().newContext({ viewport: { width: 1280, height: 900 } })

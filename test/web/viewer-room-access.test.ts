@@ -10,12 +10,11 @@
  *   tab that uses the console's credential, and edits the text document there (an admin grant);
  * - no credential ever appears in a URL the pages request.
  */
-import { afterEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
 import { describeWithChromium } from '../support/browser.js'
-import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider.js'
-import { useTestRelay, waitFor, type TestRelay } from '../support/relay-fixture.js'
+import { useIdentityRelay } from '../support/identity-provider.js'
+import { useTestRelay, waitFor } from '../support/relay-fixture.js'
 import { adminApi, readAdminKey } from '../support/token-service-client.js'
 import { expectCleanPages, newPage, recordRequests, screenshotPath, siteOf, useWebBrowser, type PageProblems } from './browser.js'
 import { openRoom, signInToConsole } from './console-page.js'
@@ -24,19 +23,8 @@ import { presenterClient } from './room-writer.js'
 const NO_ACCESS = 'This browser has no access to this room. Sign in with an identity token that has access, or open a share link from the presenter.'
 
 describeWithChromium('viewer: /r/ROOM for identity users and presenters', () => {
-  const fixture = useTestRelay()
+  const startRelay = useIdentityRelay(useTestRelay())
   const browser = useWebBrowser()
-  let idp: TestIdentityProvider | undefined
-  afterEach(async () => {
-    await idp?.dispose()
-    idp = undefined
-  })
-
-  async function startRelay(): Promise<{ relay: TestRelay; idp: TestIdentityProvider }> {
-    idp = await startIdentityProvider()
-    const relay = await fixture.start({}, { tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings } })
-    return { relay, idp }
-  }
 
   async function freshBrowser(): Promise<{ context: BrowserContext; page: Page; problems: PageProblems; requested: string[] }> {
     const context = await browser().newContext({ viewport: { width: 1280, height: 900 } })
