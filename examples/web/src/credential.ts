@@ -56,6 +56,7 @@ export interface CredentialFormText {
 export function credentialForm({ heading, explanation, problem }: CredentialFormText, submitted: (credential: string, remember: boolean) => void): HTMLFormElement {
   const credential = h('input', { type: 'password', name: 'credential', required: true, autocomplete: 'current-password', spellcheck: false })
   const remember = h('input', { type: 'checkbox', name: 'remember' })
+  const button = h('button', { type: 'submit' }, 'Sign in')
   const form = h(
     'form',
     { className: 'card sign-in' },
@@ -64,10 +65,13 @@ export function credentialForm({ heading, explanation, problem }: CredentialForm
     h('label', null, 'Key or token', credential),
     h('label', { className: 'inline' }, remember, 'Remember on this device'),
     problem ? h('p', { className: 'error', role: 'alert' }, problem) : null,
-    h('button', { type: 'submit' }, 'Sign in'),
+    button,
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
+    // One attempt at a time: both pages replace the form with what the attempt led to.
+    if (button.disabled) return
+    button.disabled = true
     submitted(credential.value.trim(), remember.checked)
   })
   queueMicrotask(() => credential.focus())
