@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import type { Clock } from './clock.js'
 import { isSubjectName } from './grants.js'
 
 export interface IdentitySettings {
@@ -36,11 +37,13 @@ export class IdentityVerifier {
   private constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly settings: IdentitySettings,
+    private readonly clock: Clock,
   ) {}
 
-  static async create(settings: IdentitySettings): Promise<IdentityVerifier> {
+  /** `clock`: the time identity tokens expire by, the token service's own (tests move it). */
+  static async create(settings: IdentitySettings, clock: Clock): Promise<IdentityVerifier> {
     if (settings.jwksUrl !== undefined) {
-      return new IdentityVerifier(createRemoteJWKSet(new URL(settings.jwksUrl)), settings)
+      return new IdentityVerifier(createRemoteJWKSet(new URL(settings.jwksUrl)), settings, clock)
     }
     if (settings.jwksFile !== undefined) {
       let jwks: JSONWebKeySet
@@ -49,7 +52,7 @@ export class IdentityVerifier {
       } catch (error) {
         throw new Error(`cannot load the identity JWKS file ${settings.jwksFile}: ${(error as Error).message}`, { cause: error })
       }
-      return new IdentityVerifier(createLocalJWKSet(jwks), settings)
+      return new IdentityVerifier(createLocalJWKSet(jwks), settings, clock)
     }
     throw new Error('identity verification needs a JWKS URL or a JWKS file')
   }
@@ -61,6 +64,7 @@ export class IdentityVerifier {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         clockTolerance: this.settings.clockToleranceSeconds,
+        currentDate: this.clock.now(),
         requiredClaims: ['exp'],
       }))
     } catch (error) {

@@ -51,7 +51,12 @@ export interface JoinOptions {
 export interface RoomEvents {
   scope(scope: Scope): void
   status(status: Status): void
-  /** Access was taken away (close 4403, or a refresh refused): the handle has stopped for good. */
+  /**
+   * Access was taken away (close 4403, or a refresh refused): the handle has stopped for good.
+   * `reason`: the relay's close reason (`grant revoked`, …), or the API's refusal of a refresh as
+   * `CODE: message`; `unauthorized: …` means the credential itself is no longer accepted (an
+   * identity token that expired, a guest key the server no longer knows): signing in again helps.
+   */
   revoked(reason: string): void
   /** A change was made to the document while the session may only read. */
   readOnlyEdit(): void

@@ -54,7 +54,7 @@ export async function openTokenService(options: OpenTokenServiceOptions): Promis
   const backend = options.backend ?? { store: await FileAccessStore.open(dataDir, { clock: keys.clock }), events: SINGLE_NODE }
   const { store, events } = backend
   const admin = await loadAdminCredential(dataDir, settings.adminToken, backend.adminHash)
-  const identity = settings.identity ? await IdentityVerifier.create(settings.identity) : null
+  const identity = settings.identity ? await IdentityVerifier.create(settings.identity, keys.clock) : null
   const file = await AuditLog.open(dataDir, log)
   const audit = backend.audit ? bothAudits(file, backend.audit) : file
   const tokens: TokenSettings = { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds }

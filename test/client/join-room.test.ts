@@ -8,6 +8,8 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { memoryStorage, type RoomHandle } from '../../client/index.js'
+import { TOKEN_SERVICE_DEFAULTS } from '../../auth/service/settings.js'
+import { startIdentityProvider } from '../support/identity-provider.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { sleep, text, waitFor } from '../support/relay-fixture.js'
 import { nextEvent, useClientFixture } from '../support/client-fixture.js'
@@ -86,6 +88,23 @@ describe('joinRoom', () => {
     type(handle, 'still writing')
     const check = await fixture.join({ room: 'long-talk', token: await fixture.relay.mint('long-talk', 'read') })
     await waitFor(() => text(check.doc) === 'still writing', 'the edit after the refresh arrives')
+  })
+
+  it('says the credential itself is refused when an expired identity token cannot refresh the room token', async () => {
+    const clock = new ManualClock()
+    const idp = await startIdentityProvider()
+    onTestFinished(() => idp.dispose())
+    await fixture.start({}, { clock, tokenService: { ...TOKEN_SERVICE_DEFAULTS, identity: idp.settings } })
+    await fixture.admin.setGrant('seminar', 'user:sam', { scope: 'read' })
+    const handle = await fixture.join({ room: 'seminar', credential: await idp.identify('sam', [], '5m') })
+    await handle.synced
+    const revoked = nextEvent(handle, 'revoked')
+
+    // Eleven minutes on, by the relay's clock, the room token and the identity token have expired.
+    clock.advance(11 * 60_000)
+    for (const session of fixture.relay.relay.sessions) session.ws.terminate()
+    expect(await revoked).toMatch(/^unauthorized: /)
+    expect(handle.status).toBe('offline')
   })
 
   it('reports upgrades and downgrades through scope, from the relay scope message', async () => {

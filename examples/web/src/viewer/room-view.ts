@@ -71,7 +71,7 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
   showStatus(handle.status)
   handle.on('status', showStatus)
   handle.on('scope', applyScope)
-  handle.on('revoked', () => {
+  handle.on('revoked', (reason) => {
     ended = true
     view?.setEditable(false)
     // Leaving clears the room's awareness here; the last line about who was there stays.
@@ -81,7 +81,7 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
     document.body.dataset['ended'] = 'true'
     notice.hidden = false
     notice.className = 'notice ended'
-    notice.textContent = 'This session has ended: the presenter took your access back. What you see is the document as it was.'
+    notice.textContent = endedMessage(reason)
   })
   handle.on('error', (error) => {
     notice.hidden = false
@@ -102,4 +102,12 @@ export function showRoom(handle: RoomHandle, main: HTMLElement, displayName: str
 
 function colorFor(clientId: number): string {
   return PALETTE[clientId % PALETTE.length]!
+}
+
+/** Why the session ended: access taken back, or a sign-in that is no longer accepted (see RoomEvents.revoked). */
+function endedMessage(reason: string): string {
+  const what = reason.startsWith('unauthorized:')
+    ? 'This session has ended: your sign-in is no longer accepted (an identity token lasts only a while). Reload the page to sign in again.'
+    : 'This session has ended: the presenter took your access back.'
+  return `${what} What you see is the document as it was.`
 }
