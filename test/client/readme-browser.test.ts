@@ -16,7 +16,7 @@ describeWithChromium('the README browser example', () => {
     await fixture.start()
     const presenter = await fixture.join({ room: 'notes-room', token: await fixture.relay.mint('notes-room', 'write') })
     await presenter.synced
-    presenter.doc.getText('notes').insert(0, 'Slide 1')
+    presenter.doc.getText('source').insert(0, 'Slide 1')
     const { code } = await fixture.admin.createLink('notes-room', { scope: 'read' })
 
     // Inside the package, where Vite finds yjs the way an application's bundler would.
@@ -30,7 +30,7 @@ describeWithChromium('the README browser example', () => {
       await page.goto(`${served.url}?code=${code}`)
       await page.waitForFunction(`document.body.textContent === 'Slide 1'`)
       expect(await page.title()).toBe('Following')
-      presenter.doc.getText('notes').insert(7, ', and slide 2')
+      presenter.doc.getText('source').insert(7, ', and slide 2')
       await page.waitForFunction(`document.body.textContent === 'Slide 1, and slide 2'`)
 
       const [grant] = await fixture.admin.listGrants('notes-room')
