@@ -19,5 +19,5 @@ it('the README Node example joins, writes and leaves', async () => {
   const token = await relay.mint('my-room', 'write', { sub: 'readme' })
   const { stdout } = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, TOKEN: token }, timeout: 20_000 })
   expect(stdout).toBe('hello from Node, with write access\n\n')
-  await expect.poll(() => relay.relay.rooms.get('my-room')?.doc.getText('notes').toString()).toBe('hello from Node, with write access\n')
+  await expect.poll(() => relay.relay.rooms.get('my-room')?.doc.getText('source').toString()).toBe('hello from Node, with write access\n')
 })
