@@ -41,6 +41,9 @@ describeWithChromium('console: links and audience', () => {
     const { page: desk, problems } = await newPage(context)
     await signInToConsole(desk, siteOf(relay), await readAdminKey(relay.dataDir))
     await openRoom(desk, ROOM)
+    // The server admin key holds no grants: the panel points to share links, not to a viewer it cannot open.
+    expect(await desk.locator('.room-panel .viewer-hint').textContent()).toMatch(/open a share link of it/)
+    expect(await desk.locator('.room-panel a.open-viewer').count()).toBe(0)
     // From the moment the API has made a change to the frame the console shows it (checked every
     // animation frame in the page, so the wait itself adds at most a frame).
     const shownAfter: Record<string, number> = {}

@@ -46,7 +46,7 @@ function showConsole(presenter: Presenter): void {
   const area = h('div', { className: 'room-area' }, h('p', { className: 'hint' }, 'Pick a room, or open one by name.'))
   const rooms = new RoomList(presenter, (room, label) => {
     panel?.close()
-    panel = new RoomPanel(presenter.api, room, label, presenter.caller.subject, () => signOut(EXPIRED))
+    panel = new RoomPanel(presenter.api, room, label, presenter.caller, () => signOut(EXPIRED))
     replaceChildren(area, panel.element)
   })
   // The rooms open on the relay now (server admin only), with how many are connected.

@@ -4,7 +4,7 @@
  * and leaves show up within a second without reloading: a change waits at most one interval for
  * the next poll, plus the poll itself (two small reads).
  */
-import { LecternApiError, type GrantWithSessions, type LecternApi, type Link } from 'lectern/client'
+import { LecternApiError, type Caller, type GrantWithSessions, type LecternApi, type Link } from 'lectern/client'
 import { h } from '../dom.js'
 import { roomPagePath } from '../origin.js'
 import { AudienceView } from './audience-view.js'
@@ -26,27 +26,25 @@ export class RoomPanel {
   private readonly onVisibility = () => this.refresh()
 
   /**
-   * `label`: what the presenter called the room; `self`: their subject, whose own grant the audience
-   * marks; `refused`: called when the API no longer accepts the credential (an identity token expires).
+   * `label`: what the presenter called the room; `caller`: who is signed in (the audience marks
+   * their own grant); `refused`: called when the API no longer accepts the credential (an identity
+   * token expires).
    */
   constructor(
     private readonly api: LecternApi,
     readonly room: string,
     label: string | undefined,
-    self: string | undefined,
+    caller: Caller,
     private readonly refused: () => void,
   ) {
     const refresh = () => this.refresh()
     this.links = new LinksView(api, room, refresh)
-    this.audience = new AudienceView(api, room, self, refresh)
-    // 'opener': the new tab starts with a copy of this tab's session storage, so the viewer finds
-    // the credential signed in here (target=_blank alone implies noopener, which copies nothing).
-    const viewer = h('a', { className: 'open-viewer', href: roomPagePath(room), target: '_blank', rel: 'opener' }, 'Open the viewer')
+    this.audience = new AudienceView(api, room, caller.subject, refresh)
     this.element = h(
       'div',
       { className: 'room-panel', data: { room } },
       h('h2', { className: 'room-title' }, label ? h('span', { className: 'room-label' }, label) : null, h('span', { className: 'room-name' }, room)),
-      h('p', { className: 'hint' }, viewer, ' in a new tab to watch the room (or, with write or admin access, edit a text document in it), as anyone with access can.'),
+      viewerHint(room, caller),
       this.problem,
       this.links.element,
       this.audience.element,
@@ -103,4 +101,18 @@ export class RoomPanel {
     this.links.render(links)
     this.audience.render(grants)
   }
+}
+
+/**
+ * Where the presenter can watch the room. The server admin key holds no grants, so the viewer would
+ * find no access with it: a share link of the room is the way in then, not a link that leads nowhere.
+ */
+function viewerHint(room: string, caller: Caller): HTMLElement {
+  if (caller.kind === 'admin') {
+    return h('p', { className: 'hint viewer-hint' }, 'To watch the room in the viewer, open a share link of it (a write link to edit): the server admin key holds no grants on rooms.')
+  }
+  // 'opener': the new tab starts with a copy of this tab's session storage, so the viewer finds
+  // the credential signed in here (target=_blank alone implies noopener, which copies nothing).
+  const viewer = h('a', { className: 'open-viewer', href: roomPagePath(room), target: '_blank', rel: 'opener' }, 'Open the viewer')
+  return h('p', { className: 'hint viewer-hint' }, viewer, ' in a new tab to watch the room (or, with write or admin access, edit a text document in it), as anyone with access can.')
 }
